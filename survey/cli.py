@@ -1,0 +1,208 @@
+"""The ``readiness`` command line. Each command builds the library objects and calls one
+function; errors are reported as plain sentences, never tracebacks."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from survey.codebook import codebook_csv, codebook_markdown, write_template
+from survey.imports import AlreadyImported, ImportRejected, import_file
+from survey.instruments import (
+    InstrumentError,
+    UnknownInstrumentError,
+    default_catalogue,
+    instruments_dir,
+    load_catalogue,
+)
+
+
+def _catalogue():
+    try:
+        return default_catalogue()
+    except InstrumentError as exc:
+        raise click.ClickException(f"the instruments are invalid:\n{exc}") from None
+
+
+@click.group()
+@click.version_option(package_name="sharing-readiness")
+def main() -> None:
+    """Sharing Readiness: instruments, evidence and readiness profiles."""
+
+
+@main.group()
+def instruments() -> None:
+    """Check instruments and print codebooks."""
+
+
+@instruments.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+def instruments_validate(paths: tuple[Path, ...]) -> None:
+    """Validate the instrument files (default: every file in the instruments folder).
+
+    PATHS may be instrument files or folders; a file is checked against the sectors and
+    rules of the instruments folder."""
+    folders = [p for p in paths if p.is_dir()] or [instruments_dir()]
+    files = [p for p in paths if p.is_file()]
+    failed = False
+    for folder in folders:
+        try:
+            cat = load_catalogue(folder, extra=files)
+        except InstrumentError as exc:
+            failed = True
+            click.echo(f"{len(exc.problems)} problem(s) in {folder}:", err=True)
+            for p in exc.problems:
+                click.echo(f"  {p}", err=True)
+            continue
+        names = ", ".join(f"{k} {i.version}" for k, i in cat.instruments.items())
+        click.echo(f"OK: {folder}: {names}; {len(cat.sector_codes)} sectors; readiness rules")
+    sys.exit(1 if failed else 0)
+
+
+@instruments.command("codebook")
+@click.argument("key")
+@click.option("--format", "fmt", type=click.Choice(["csv", "md"]), default="md", show_default=True)
+def instruments_codebook(key: str, fmt: str) -> None:
+    """Print the codebook of instrument KEY: item id, text, scale, reverse, options."""
+    cat = _catalogue()
+    try:
+        text = codebook_csv(cat, key) if fmt == "csv" else codebook_markdown(cat, key)
+    except UnknownInstrumentError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(text, nl=False)
+
+
+@main.command("template")
+@click.argument("key")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write it; .csv or .xlsx (with a codebook sheet).",
+)
+def template(key: str, out: Path) -> None:
+    """Write the blank import template for instrument KEY."""
+    cat = _catalogue()
+    try:
+        write_template(cat, key, out)
+    except UnknownInstrumentError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"Wrote the {key} template to {out}")
+
+
+def _engine():
+    from survey.store import open_store
+
+    try:
+        return open_store()
+    except Exception as exc:  # any driver error: say which database and why
+        from survey.store import database_url
+
+        raise click.ClickException(f"cannot open the database {database_url()}: {exc}") from None
+
+
+class _Bar:
+    """Progress on stderr for files large enough to notice."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.stage = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if total < 2000:
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=f"{stage:>8}", file=sys.stderr)
+            self.bar.__enter__()
+            self.done = 0
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--instrument", required=True, help="Instrument key, e.g. staff_survey.")
+@click.option("--area", required=True, help="Area code, e.g. E06000001.")
+@click.option("--wave", required=True, help="Wave label, e.g. 2026-1.")
+@click.option("--area-name", default=None, help="The area's name, when the area is new.")
+def import_command(
+    file: Path, instrument: str, area: str, wave: str, area_name: str | None
+) -> None:
+    """Validate FILE (CSV or XLSX) and import it; a file with any problem imports nothing."""
+    cat = _catalogue()
+    engine = _engine()
+    bar = _Bar()
+    try:
+        result = import_file(
+            engine,
+            file,
+            instrument=instrument,
+            area=area,
+            wave=wave,
+            area_name=area_name,
+            catalogue=cat,
+            progress=bar,
+            imported_by="cli",
+        )
+    except UnknownInstrumentError as exc:
+        raise click.ClickException(str(exc)) from None
+    except ImportRejected as exc:
+        bar.close()
+        click.echo(f"{file.name}: {exc}", err=True)
+        sys.exit(1)
+    except AlreadyImported as exc:
+        bar.close()
+        raise click.ClickException(f"{file.name}: {exc}") from None
+    bar.close()
+    click.echo(
+        f"Imported {result.rows} rows from {file.name} into area {result.area}, wave "
+        f"{result.wave} ({result.instrument_key} {result.instrument_version}, import #{result.batch_id})"
+    )
+
+
+@main.group("sample-data")
+def sample_data() -> None:
+    """The sample evidence shipped with the project."""
+
+
+@sample_data.command("load")
+def sample_data_load() -> None:
+    """Load the sample data into the configured database through the import path."""
+    from survey.sampledata import SampleDataError, load_sample_data
+
+    cat = _catalogue()
+    engine = _engine()
+    try:
+        report = load_sample_data(engine, catalogue=cat)
+    except SampleDataError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(report.summary())
+
+
+@main.group()
+def db() -> None:
+    """The evidence store."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Bring the database schema up to date (migrations keep existing data)."""
+    from survey.store import database_url, schema_version
+
+    engine = _engine()
+    click.echo(f"{database_url()} is at schema version {schema_version(engine)}")
+
+
+if __name__ == "__main__":
+    main()

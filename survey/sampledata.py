@@ -1,0 +1,71 @@
+"""Loading the shipped sample data, file by file, through the public import path."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, func, select
+
+from survey.imports import AlreadyImported, ImportRejected, import_file
+from survey.instruments import Catalogue
+from survey.models import Response
+
+SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
+MANIFEST = "manifest.csv"
+
+
+class SampleDataError(Exception):
+    """The sample data could not be loaded; the message says which file and why."""
+
+
+@dataclass
+class LoadReport:
+    imported: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    def summary(self) -> str:
+        text = f"Loaded {len(self.imported)} sample files ({self.rows} rows)"
+        if self.skipped:
+            text += f"; {len(self.skipped)} were already loaded"
+        return text + "."
+
+
+def is_empty(engine: Engine) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(Response)).scalar_one() == 0
+
+
+def load_sample_data(
+    engine: Engine, *, folder: Path = SAMPLE_DIR, catalogue: Catalogue | None = None
+) -> LoadReport:
+    """Import every file named in ``folder/manifest.csv``; files already loaded are skipped."""
+    manifest = folder / MANIFEST
+    if not manifest.exists():
+        raise SampleDataError(f"no sample data manifest at {manifest}")
+    report = LoadReport()
+    with manifest.open(encoding="utf-8", newline="") as fh:
+        entries = list(csv.DictReader(fh))
+    for entry in entries:
+        path = folder / entry["file"]
+        try:
+            result = import_file(
+                engine,
+                path,
+                instrument=entry["instrument"],
+                area=entry["area"],
+                area_name=entry.get("area_name") or None,
+                wave=entry["wave"],
+                catalogue=catalogue,
+                imported_by="sample-data",
+            )
+        except AlreadyImported:
+            report.skipped.append(entry["file"])
+            continue
+        except ImportRejected as exc:
+            raise SampleDataError(f"sample file {entry['file']} was rejected: {exc}") from None
+        report.imported.append(entry["file"])
+        report.rows += result.rows
+    return report

@@ -1,0 +1,68 @@
+"""Opening the evidence store: the embedded SQLite file by default, any SQLAlchemy URL
+(PostgreSQL for a multi-user deployment) from ``READINESS_DATABASE_URL``. The schema is
+brought up to date by migrations, so an existing database upgrades without losing data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, inspect
+
+DEFAULT_SQLITE = "readiness.db"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def database_url() -> str:
+    """``READINESS_DATABASE_URL``, else the SQLite file ``readiness.db`` in the working folder."""
+    url = os.environ.get("READINESS_DATABASE_URL", "").strip()
+    if not url:
+        return f"sqlite:///{Path(DEFAULT_SQLITE).resolve()}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        # psycopg 3 is the driver we ship; SQLAlchemy would otherwise look for psycopg2.
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cur = dbapi_connection.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    engine = create_engine(url, future=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _alembic_config(engine: Engine) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration."""
+    command.upgrade(_alembic_config(engine), "head")
+
+
+def open_store(url: str | None = None) -> Engine:
+    """An engine on an up-to-date schema."""
+    engine = make_engine(url)
+    upgrade(engine)
+    return engine
+
+
+def schema_version(engine: Engine) -> str | None:
+    if "alembic_version" not in inspect(engine).get_table_names():
+        return None
+    with engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
