@@ -55,9 +55,10 @@ def _group_variances(x: np.ndarray, codes: np.ndarray, n_groups: int) -> tuple[n
     """Group sizes and unbiased variances of each column of ``x`` (NaN where size < 2)."""
     x2 = x.reshape(len(x), -1)
     counts = np.bincount(codes, minlength=n_groups)
-    means = np.stack(
-        [np.bincount(codes, col, n_groups) for col in x2.T], axis=1
-    ) / np.maximum(counts, 1)[:, None]
+    means = (
+        np.stack([np.bincount(codes, col, n_groups) for col in x2.T], axis=1)
+        / np.maximum(counts, 1)[:, None]
+    )
     dev = x2 - means[codes]
     ss = np.stack([np.bincount(codes, col**2, n_groups) for col in dev.T], axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -14,20 +14,20 @@ import pandas as pd
 
 __all__ = [
     "AnalysisError",
+    "ConstantGroupError",
+    "ConstantItemError",
     "InvalidArgumentError",
     "NonNumericError",
+    "SingletonGroupError",
+    "TooFewGroupsError",
     "TooFewItemsError",
     "TooFewObservationsError",
-    "ZeroVarianceError",
-    "ConstantItemError",
-    "ConstantGroupError",
-    "TooFewGroupsError",
-    "SingletonGroupError",
     "UndefinedStatisticError",
-    "numeric_items",
-    "numeric_values",
+    "ZeroVarianceError",
     "group_labels",
     "grouped_values",
+    "numeric_items",
+    "numeric_values",
     "require_no_singletons",
     "require_variation",
 ]
@@ -81,9 +81,7 @@ class UndefinedStatisticError(AnalysisError):
 
 
 def _is_numeric(series: pd.Series) -> bool:
-    return pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(
-        series.dtype
-    )
+    return pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
 
 
 def numeric_items(items: pd.DataFrame, *, min_items: int = 2) -> np.ndarray:

@@ -161,7 +161,9 @@ def _varimax(a: np.ndarray, eps: float = 1e-5) -> tuple[np.ndarray, None]:
     return (x @ rot) * scale, None
 
 
-def _oblimin(a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000) -> tuple[np.ndarray, np.ndarray]:
+def _oblimin(
+    a: np.ndarray, eps: float = 1e-5, max_iter: int = 1000
+) -> tuple[np.ndarray, np.ndarray]:
     """``GPArotation::oblimin(a, gam = 0)`` (quartimin) by the gradient projection algorithm."""
     m = a.shape[1]
     off = 1.0 - np.eye(m)
@@ -266,8 +268,7 @@ def factor_analysis(
     k = r.shape[0]
     if not (isinstance(n_factors, (int, np.integer)) and 1 <= n_factors < k):
         raise InvalidArgumentError(
-            f"n_factors must be a whole number from 1 to {k - 1} for {k} items, "
-            f"got {n_factors!r}."
+            f"n_factors must be a whole number from 1 to {k - 1} for {k} items, got {n_factors!r}."
         )
     unrotated = _minres(r, int(n_factors))
     communalities = (unrotated**2).sum(axis=1)

@@ -190,6 +190,55 @@ def sample_data_load() -> None:
     click.echo(report.summary())
 
 
+@main.command("profile")
+@click.argument("area", required=False)
+@click.option("--wave", default=None, help="Wave label (default: the latest wave).")
+@click.option("--all", "all_areas", is_flag=True, help="Every area and wave.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+def profile_command(area: str | None, wave: str | None, all_areas: bool, as_json: bool) -> None:
+    """The readiness profile and verdict of AREA (or of every area with --all)."""
+    import json
+
+    from survey.profiles import load_profiles
+
+    if bool(area) == all_areas:
+        raise click.UsageError("give an AREA code or --all")
+    cat = _catalogue()
+    engine = _engine()
+    profiles = load_profiles(engine, cat, None if all_areas else [area])
+    if not all_areas:
+        if not profiles:
+            raise click.ClickException(f"no evidence for area '{area}'")
+        waves = [p.wave for p in profiles]
+        if wave is not None and wave not in waves:
+            raise click.ClickException(
+                f"area '{area}' has no wave '{wave}' (waves: {', '.join(waves)})"
+            )
+        profiles = [p for p in profiles if p.wave == (wave or waves[-1])]
+    if as_json:
+        data = [p.to_dict() for p in profiles]
+        click.echo(json.dumps(data if all_areas else data[0], indent=2, ensure_ascii=False))
+        return
+    for p in profiles:
+        click.echo(_profile_text(p, cat))
+
+
+def _profile_text(p, cat) -> str:
+    lines = [f"{p.area} wave {p.wave}: {p.verdict.label} ({p.respondents} survey respondents)"]
+    lines += [f"  - {r.text}" for r in p.verdict.reasons]
+    lines.append("  Pillars:")
+    for pid, row in p.pillars.iterrows():
+        if row["n"]:
+            lines.append(
+                f"    {row['title']:<48} {row['estimate']:.2f} "
+                f"[{row['low']:.2f}, {row['high']:.2f}] n={row['n']} {row['band']}"
+            )
+    if p.missing_key_sectors:
+        names = ", ".join(cat.sector_name(s) for s in p.missing_key_sectors)
+        lines.append(f"  Key sectors without enough evidence: {names}")
+    return "\n".join(lines)
+
+
 @main.group()
 def db() -> None:
     """The evidence store."""

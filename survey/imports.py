@@ -64,6 +64,7 @@ class Validated:
     kind: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     raw: list[dict[str, str]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)  # each row's number in the file
     problems: list[ImportProblem] = field(default_factory=list)
     truncated: bool = False
 
@@ -133,19 +134,20 @@ def validate(
     seen_cols: set[str] = set()
     for name in table.header:
         if name in seen_cols:
-            problem(1, name, None, "the column appears twice")
+            problem(table.header_row, name, None, "the column appears twice")
         elif name not in spec:
-            problem(1, name or "(blank)", None, f"unknown column for instrument '{inst.key}'")
+            reason = f"unknown column for instrument '{inst.key}'"
+            problem(table.header_row, name or "(blank)", None, reason)
         seen_cols.add(name)
     for col in spec.values():
         if col.required and col.id not in seen_cols:
-            problem(1, col.id, None, "required column is missing")
+            problem(table.header_row, col.id, None, "required column is missing")
     if v.problems:
         return v
     keys: dict[str, int] = {}
     total = len(table.rows)
     for i, cells in enumerate(table.rows):
-        rownum = i + 2
+        rownum = table.numbers[i]
         if len(cells) > len(table.header):
             problem(rownum, None, None, "the row has more cells than the header has columns")
             continue
@@ -159,10 +161,11 @@ def validate(
             keys.setdefault(key, rownum)
         v.rows.append(parsed)
         v.raw.append(raw)
+        v.numbers.append(rownum)
         if progress and (i % _CHUNK == 0 or i == total - 1):
             progress("checking", i + 1, total)
     if v.problems:
-        v.rows, v.raw = [], []
+        v.rows, v.raw, v.numbers = [], [], []
     return v
 
 
@@ -225,9 +228,9 @@ def write(
         )
         clashes = [
             ImportProblem(
-                i + 2, "+".join(inst.id_columns), k, "respondent id already imported in this wave"
+                n, "+".join(inst.id_columns), k, "respondent id already imported in this wave"
             )
-            for i, raw in enumerate(v.raw)
+            for n, raw in zip(v.numbers, v.raw, strict=True)
             if (k := respondent_key(inst, raw)) in taken
         ]
         if clashes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -23,6 +23,10 @@ class Table:
     header: list[str]
     rows: list[list[str]]
     encoding: str
+    # The spreadsheet row number of each row of ``rows`` (blank rows are left out) and of
+    # the header, so problems can name the row the user sees.
+    numbers: list[int] = field(default_factory=list)
+    header_row: int = 1
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -46,18 +50,23 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def _delimiter(text: str) -> str:
+    """Comma, semicolon or tab: whichever the header row uses most (comma if none).
+
+    Only the header is looked at: it holds column ids, never quotes, whereas free-text
+    answers in the rows can mislead a guess (``csv.Sniffer`` takes ``'`` for the quote
+    character when answers use single quotes, and then splits quoted cells at commas)."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    return max(",;\t", key=header.count)
+
+
 def _read_csv(data: bytes) -> Table:
     try:
         text, encoding = _decode(data)
     except UnicodeDecodeError as exc:
         raise UnreadableFile(f"not UTF-8 or Windows-1252 text ({exc.reason})") from None
-    sample = text[:4096]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), dialect))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
         raise UnreadableFile(f"not a valid CSV file: {exc}") from None
     return _table(rows, encoding)
@@ -75,15 +84,23 @@ def _read_xlsx(data: bytes) -> Table:
 
 
 def _table(rows: list[list[str]], encoding: str) -> Table:
-    rows = [r for r in rows if any(c.strip() for c in r)]
-    if not rows:
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    if not numbered:
         return Table([], [], encoding)
-    header = [h.strip() for h in rows[0]]
+    (header_row, first), *body = numbered
+    header = [h.strip() for h in first]
     while header and not header[-1]:
         header.pop()
     width = len(header)
-    body = [(r + [""] * width)[:width] if len(r) <= width else r for r in rows[1:]]
-    return Table(header, body, encoding)
+
+    def fit(r: list[str]) -> list[str]:
+        if any(c.strip() for c in r[width:]):
+            return r  # reported: the row has more cells than the header has columns
+        # Empty cells right of the last column (a trailing delimiter, or a spreadsheet whose
+        # used range is wider than the data) are not extra cells.
+        return (r + [""] * width)[:width]
+
+    return Table(header, [fit(r) for _, r in body], encoding, [n for n, _ in body], header_row)
 
 
 def read_table(data: bytes, name: str) -> Table:

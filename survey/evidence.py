@@ -1,0 +1,240 @@
+"""Reading evidence out of the store as DataFrames for :mod:`analysis`.
+
+Every reader takes the areas the caller may see (``None`` means every area); access
+control decides that list, so no reader can be used to reach another area's data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import Engine, Select, func, select
+
+from survey.models import (
+    Answer,
+    Area,
+    ImportBatch,
+    InterviewCode,
+    InterviewRating,
+    Response,
+    VignetteDecision,
+    Wave,
+    WorkshopCard,
+)
+
+PROFILE = ["response_id", "area", "wave", "sector", "role_level"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """All evidence for some areas: one frame per kind, each with ``area`` and ``wave``.
+
+    ``survey`` is wide (one row per respondent, one float column per item); the others
+    are long."""
+
+    survey: pd.DataFrame
+    texts: pd.DataFrame
+    ratings: pd.DataFrame
+    codes: pd.DataFrame
+    decisions: pd.DataFrame
+    cards: pd.DataFrame
+
+    def for_wave(self, area: str, wave: str) -> Evidence:
+        return Evidence(
+            *(
+                f[(f["area"] == area) & (f["wave"] == wave)]
+                for f in (
+                    self.survey,
+                    self.texts,
+                    self.ratings,
+                    self.codes,
+                    self.decisions,
+                    self.cards,
+                )
+            )
+        )
+
+
+def _scoped(stmt: Select, areas: Iterable[str] | None) -> Select:
+    stmt = stmt.join(Wave, Response.wave_id == Wave.id).join(Area, Wave.area_id == Area.id)
+    if areas is not None:
+        stmt = stmt.where(Area.code.in_(list(areas)))
+    return stmt
+
+
+def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
+    with engine.connect() as conn:
+        result = conn.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+_BASE = (
+    Response.id.label("response_id"),
+    Area.code.label("area"),
+    Wave.label.label("wave"),
+    Response.sector,
+    Response.role_level,
+)
+
+
+def survey_frame(
+    engine: Engine, areas: Iterable[str] | None = None, items: list[str] | None = None
+) -> pd.DataFrame:
+    """One row per survey respondent: profile columns then one float column per item."""
+    areas = None if areas is None else list(areas)
+    people = _frame(
+        engine,
+        _scoped(
+            select(*_BASE, Response.co_located, Response.multi_agency_team).where(
+                Response.source == "survey"
+            ),
+            areas,
+        ),
+    )
+    values = _frame(
+        engine,
+        _scoped(
+            select(Answer.response_id, Answer.item_id, Answer.value)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.source == "survey", Answer.value.is_not(None)),
+            areas,
+        ),
+    )
+    wide = values.pivot(index="response_id", columns="item_id", values="value")
+    if items is not None:
+        wide = wide.reindex(columns=items)
+    wide = wide.astype(float)
+    frame = people.set_index("response_id").join(wide, how="left").reset_index()
+    return frame.sort_values(["area", "wave", "response_id"], ignore_index=True)
+
+
+def text_frame(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
+    """Open-text answers: response, area, wave, sector, item and the text as given."""
+    return _frame(
+        engine,
+        _scoped(
+            select(*_BASE, Answer.item_id, Answer.raw.label("text"))
+            .join(Answer, Answer.response_id == Response.id)
+            .where(Response.source == "survey", Answer.value.is_(None)),
+            areas,
+        ),
+    )
+
+
+def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
+    """Every kind of evidence for ``areas`` (all areas when ``None``)."""
+    areas = None if areas is None else list(areas)
+    ratings = _frame(
+        engine,
+        _scoped(
+            select(
+                *_BASE,
+                Response.coder,
+                Response.respondent_key,
+                InterviewRating.dimension,
+                InterviewRating.rating,
+            ).join(InterviewRating, InterviewRating.response_id == Response.id),
+            areas,
+        ),
+    )
+    codes = _frame(
+        engine,
+        _scoped(
+            select(
+                *_BASE,
+                Response.coder,
+                InterviewCode.slot,
+                InterviewCode.theme,
+                InterviewCode.rater_sector,
+                InterviewCode.target_sector,
+                InterviewCode.quote,
+            ).join(InterviewCode, InterviewCode.response_id == Response.id),
+            areas,
+        ),
+    )
+    decisions = _frame(
+        engine,
+        _scoped(
+            select(
+                *_BASE,
+                Response.group_key.label("workshop"),
+                VignetteDecision.vignette,
+                VignetteDecision.decision,
+                VignetteDecision.confidence,
+            ).join(VignetteDecision, VignetteDecision.response_id == Response.id),
+            areas,
+        ),
+    )
+    cards = _frame(
+        engine,
+        _scoped(
+            select(
+                *_BASE,
+                Response.group_key.label("workshop"),
+                WorkshopCard.slot,
+                WorkshopCard.type,
+                WorkshopCard.pillar,
+                WorkshopCard.text,
+                WorkshopCard.votes,
+            ).join(WorkshopCard, WorkshopCard.response_id == Response.id),
+            areas,
+        ),
+    )
+    return Evidence(
+        survey=survey_frame(engine, areas),
+        texts=text_frame(engine, areas),
+        ratings=ratings,
+        codes=codes,
+        decisions=decisions,
+        cards=cards,
+    )
+
+
+def waves(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
+    """Areas and their waves with response counts by source, ordered by area then wave."""
+    stmt = _scoped(
+        select(
+            Area.code.label("area"),
+            Area.name.label("area_name"),
+            Wave.label.label("wave"),
+            Response.source,
+            func.count(Response.id).label("n"),
+        ).group_by(Area.code, Area.name, Wave.label, Response.source),
+        areas,
+    )
+    counts = _frame(engine, stmt)
+    if counts.empty:
+        return pd.DataFrame(
+            columns=["area", "area_name", "wave", "survey", "interview", "workshop"]
+        )
+    table = counts.pivot_table(
+        index=["area", "area_name", "wave"], columns="source", values="n", fill_value=0
+    ).reset_index()
+    for source in ("survey", "interview", "workshop"):
+        if source not in table:
+            table[source] = 0
+    table.columns.name = None
+    return table.sort_values(["area", "wave"], ignore_index=True)
+
+
+def import_history(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
+    stmt = (
+        select(
+            ImportBatch.id,
+            ImportBatch.file_name,
+            ImportBatch.instrument_key,
+            ImportBatch.instrument_version,
+            Area.code.label("area"),
+            Wave.label.label("wave"),
+            ImportBatch.rows,
+            ImportBatch.imported_at,
+            ImportBatch.imported_by,
+        )
+        .join(Wave, ImportBatch.wave_id == Wave.id)
+        .join(Area, Wave.area_id == Area.id)
+        .order_by(ImportBatch.id)
+    )
+    if areas is not None:
+        stmt = stmt.where(Area.code.in_(list(areas)))
+    return _frame(engine, stmt)
