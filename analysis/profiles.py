@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
+from analysis.aggregation import rwg_j
+from analysis.errors import AnalysisError
 from analysis.readiness import Context, Profile, build_profile
+from analysis.scoring import ScoringModel, keyed_items
 
 
 def wave_order(labels: list[str]) -> list[str]:
@@ -16,6 +20,29 @@ def _part(frame: pd.DataFrame | None, area: str, wave: str) -> pd.DataFrame | No
     if frame is None or frame.empty:
         return frame
     return frame[(frame["area"] == area) & (frame["wave"] == wave)]
+
+
+def agreement_by_wave(survey: pd.DataFrame, model: ScoringModel) -> pd.DataFrame:
+    """rwg(j) of every Likert scale in every (area, wave): index (area, wave), one column
+    per scale; NaN where it cannot be computed (e.g. fewer than two complete answers)."""
+    if survey.empty:
+        return pd.DataFrame()
+    groups = survey["area"].astype(str) + "\x1f" + survey["wave"].astype(str)
+    columns = {}
+    for spec in model.scales:
+        if spec.kind != "likert":
+            continue
+        items = pd.DataFrame(keyed_items(survey, spec), index=survey.index)
+        try:
+            columns[spec.id] = rwg_j(items, groups, scale_points=spec.points)["rwg_j"]
+        except AnalysisError:
+            continue
+    table = pd.DataFrame(columns)
+    if table.empty:
+        return table
+    keys = table.index.to_series().str.split("\x1f", n=1, expand=True)
+    table.index = pd.MultiIndex.from_arrays([keys[0], keys[1]], names=["area", "wave"])
+    return table.astype(float).replace([np.inf, -np.inf], np.nan)
 
 
 def area_profiles(
@@ -43,6 +70,7 @@ def area_profiles(
     groups = {area: wave_order(list(g["wave"])) for area, g in keys.groupby("area")}
     by_wave = dict(tuple(survey.groupby(["area", "wave"], sort=False))) if len(survey) else {}
     empty = survey.iloc[0:0]
+    agreement = agreement_by_wave(survey, ctx.model)
     out = []
     for area in sorted(groups):
         previous = None
@@ -57,6 +85,7 @@ def area_profiles(
                 decisions=_part(decisions, area, wave),
                 cards=_part(cards, area, wave),
                 previous=previous,
+                agreement=agreement.loc[(area, wave)] if (area, wave) in agreement.index else None,
             )
             out.append(profile)
             previous = profile

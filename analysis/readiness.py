@@ -15,47 +15,16 @@ import pandas as pd
 
 from analysis.bootstrap import percentile_interval, resample_counts, weighted_means
 from analysis.calibration import calibration
-from analysis.scoring import ScoringModel, score
+from analysis.context import Context, context_from_catalogue
+from analysis.coverage import coverage
+from analysis.gates import evaluate_gate
+from analysis.scoring import score
+from analysis.triangulation import card_votes, themes, triangulation
 from analysis.trust import TrustMatrix, trust_matrix
-from analysis.verdict import GateResult, Reason, Verdict, decide, figure
-from survey.schema import Gate, ReadinessRules
+from analysis.verdict import Verdict, decide
+from survey.schema import ReadinessRules
 
-
-@dataclass(frozen=True)
-class Context:
-    """Everything a profile needs from the instruments, as plain data."""
-
-    model: ScoringModel
-    rules: ReadinessRules
-    sectors: list[str]
-    sector_names: dict[str, str]
-    key_sectors: list[str]
-    positions: dict[str, str]  # vignette -> lawful position
-    dimensions: dict[str, tuple[str, str | None]]  # dimension -> (title, survey scale)
-    themes: dict[str, tuple[str, str, str]]  # code -> (title, pillar, type)
-
-
-def context_from_catalogue(cat: Any) -> Context:
-    """Build the context from a :class:`survey.instruments.Catalogue`."""
-    from analysis.scoring import scoring_model
-
-    survey = cat.survey
-    interview = next((i for i in cat.instruments.values() if i.kind == "interview"), None)
-    workshop = next((i for i in cat.instruments.values() if i.kind == "workshop"), None)
-    return Context(
-        model=scoring_model(survey, cat.sector_codes),
-        rules=cat.rules,
-        sectors=cat.sector_codes,
-        sector_names={s.code: s.short for s in cat.sectors.sectors},
-        key_sectors=cat.key_sectors,
-        positions={v.id: v.lawful_position for v in workshop.vignettes} if workshop else {},
-        dimensions={d.id: (d.title.en, d.survey_scale) for d in interview.dimensions}
-        if interview
-        else {},
-        themes={t.code: (t.title.en, t.pillar, t.type) for t in interview.coding_frame.themes}
-        if interview
-        else {},
-    )
+__all__ = ["Context", "Profile", "build_profile", "context_from_catalogue"]
 
 
 @dataclass
@@ -77,6 +46,7 @@ class Profile:
     interviews: int
     workshop_participants: int
     verdict: Verdict
+    disagreement: list[str] = field(default_factory=list)
     change: pd.DataFrame | None = None
     draws: dict[str, np.ndarray] = field(default_factory=dict, repr=False)
 
@@ -100,6 +70,7 @@ class Profile:
             "weakest_links": _records(self.pairs.head(5), None),
             "calibration": _records(self.calibration, None),
             "triangulation": _records(self.triangulation, "dimension"),
+            "disagreement": self.disagreement,
             "change": None if self.change is None else _records(self.change, "measure"),
         }
 
@@ -139,13 +110,15 @@ def build_profile(
     decisions: pd.DataFrame | None = None,
     cards: pd.DataFrame | None = None,
     previous: Profile | None = None,
+    agreement: pd.Series | None = None,
 ) -> Profile:
     """The readiness profile of one area and wave.
 
     ``survey`` holds that wave's respondents (one row each, item columns and ``sector``);
     the other frames hold its interview ratings and codes and workshop decisions and cards
     (see :mod:`survey.evidence`). ``previous`` is the profile of the wave before, for
-    change."""
+    change; ``agreement`` the rwg(j) of each scale in this wave (see
+    :func:`analysis.profiles.agreement_by_wave`)."""
     rules, model = ctx.rules, ctx.model
     survey = survey.sort_values("response_id") if "response_id" in survey else survey
     scores = score(survey, model)
@@ -184,6 +157,9 @@ def build_profile(
     scales["band"] = [
         band_of(v, _bands_for(rules, s)) for s, v in zip(scale_ids, estimate[:k], strict=True)
     ]
+    scales["rwg_j"] = (
+        agreement.reindex(scale_ids).to_numpy(dtype=float) if agreement is not None else np.nan
+    )
     pillars = pd.DataFrame(
         {
             "title": [model.pillar_titles.get(p, p) for p in pillar_ids],
@@ -202,7 +178,7 @@ def build_profile(
         matrix, scores.trust, sectors, counts, ctx.sectors, level
     )
 
-    coverage, missing_key, evidence_reasons = _coverage(survey["sector"], ctx)
+    covered, missing_key, evidence_reasons = coverage(survey["sector"], ctx)
     decisions = (
         decisions
         if decisions is not None
@@ -221,13 +197,13 @@ def build_profile(
     ratings = (
         ratings
         if ratings is not None
-        else pd.DataFrame(columns=["respondent_key", "dimension", "rating"])
+        else pd.DataFrame(columns=["interview", "coder", "dimension", "rating"])
     )
-    triangulation = _triangulation(ratings, scales, pillars, ctx)
-    themes = _themes(codes, ctx)
-    top_cards = _cards(cards)
+    beside = triangulation(ratings, scales, pillars, ctx)
+    theme_counts = themes(codes, ctx)
+    top_cards = card_votes(cards)
 
-    gates = [_gate(g, ctx, scales, pairs, calib) for g in rules.gates]
+    gates = [evaluate_gate(g, ctx, scales, pairs, calib) for g in rules.gates]
     verdict = decide(
         rules=rules,
         evidence_reasons=evidence_reasons,
@@ -245,14 +221,17 @@ def build_profile(
         pairs=pairs,
         calibration=calib,
         calibration_by_sector=calib_sector,
-        triangulation=triangulation,
-        themes=themes,
+        triangulation=beside,
+        themes=theme_counts,
         cards=top_cards,
-        coverage=coverage,
+        coverage=covered,
         missing_key_sectors=missing_key,
-        interviews=int(ratings["respondent_key"].nunique()) if len(ratings) else 0,
+        interviews=int(ratings["interview"].nunique()) if len(ratings) else 0,
         workshop_participants=int(decisions["response_id"].nunique()) if len(decisions) else 0,
         verdict=verdict,
+        disagreement=list(
+            scales.index[scales["rwg_j"].to_numpy(dtype=float) < rules.agreement.rwg_j_min]
+        ),
         draws=all_draws,
     )
     if previous is not None:
@@ -295,256 +274,6 @@ def _pairs_with_intervals(
     pairs["mutual_low"], pairs["mutual_high"] = percentile_interval(mutual, level)
     pairs["asymmetry_low"], pairs["asymmetry_high"] = percentile_interval(asym, level)
     return pairs, {"trust_cells": cells}
-
-
-def _coverage(sector: pd.Series, ctx: Context) -> tuple[pd.DataFrame, list[str], list[Reason]]:
-    me = ctx.rules.minimum_evidence
-    counts = sector.value_counts().reindex(ctx.sectors, fill_value=0)
-    coverage = pd.DataFrame(
-        {
-            "name": [ctx.sector_names.get(s, s) for s in ctx.sectors],
-            "n": counts.to_numpy(),
-            "key": [s in ctx.key_sectors for s in ctx.sectors],
-        },
-        index=pd.Index(ctx.sectors, name="sector"),
-    )
-    coverage["covered"] = coverage["n"] >= me.respondents_per_sector
-    covered = coverage[coverage["covered"]]
-    covered_key = covered[covered["key"]]
-    missing_key = [s for s in ctx.key_sectors if not coverage.loc[s, "covered"]]
-    reasons = []
-    total = int(coverage["n"].sum())
-    if total < me.respondents:
-        reasons.append(
-            Reason(
-                f"Only {total} staff answered the survey; at least {me.respondents} are needed "
-                "for a verdict.",
-                "evidence",
-                "respondents",
-                float(total),
-                n=total,
-            )
-        )
-    if len(covered) < me.covered_sectors:
-        reasons.append(
-            Reason(
-                f"Only {len(covered)} sectors gave enough evidence (at least "
-                f"{me.respondents_per_sector} respondents each); at least {me.covered_sectors} "
-                "are needed.",
-                "evidence",
-                "sectors",
-                float(len(covered)),
-                n=total,
-            )
-        )
-    if len(covered_key) < me.covered_key_sectors:
-        names = ", ".join(covered_key["name"]) or "none"
-        missing = ", ".join(ctx.sector_names.get(s, s) for s in missing_key)
-        reasons.append(
-            Reason(
-                f"Only {len(covered_key)} key sectors gave enough evidence ({names}); at least "
-                f"{me.covered_key_sectors} are needed. Missing: {missing}.",
-                "evidence",
-                "key_sectors",
-                float(len(covered_key)),
-                n=total,
-            )
-        )
-    return coverage, missing_key, reasons
-
-
-def _gate(
-    gate: Gate, ctx: Context, scales: pd.DataFrame, pairs: pd.DataFrame, calib: pd.DataFrame
-) -> GateResult:
-    """Evaluate one critical gate; a tripped gate carries the reason that names it."""
-    name = ctx.sector_names
-    cap = ctx.rules.verdicts
-    cap_label = next((v.label for v in cap if v.id == gate.cap), gate.cap)
-
-    def tripped(value: float) -> bool:
-        if value is None or np.isnan(value):
-            return False
-        return (gate.below is not None and value < gate.below) or (
-            gate.above is not None and value > gate.above
-        )
-
-    limit = f"below {gate.below:.2f}" if gate.below is not None else f"above {gate.above:.2f}"
-    if gate.metric == "key_pair_mutual_trust":
-        key = pairs[pairs["a"].isin(ctx.key_sectors) & pairs["b"].isin(ctx.key_sectors)]
-        key = key[(key["n_ab"] >= gate.min_n) & (key["n_ba"] >= gate.min_n)]
-        if key.empty:
-            return GateResult(gate, False, None)
-        row = key.sort_values("mutual").iloc[0]
-        if not tripped(row["mutual"]):
-            return GateResult(gate, False, None)
-        text = (
-            f"Mutual trust between {name.get(row['a'], row['a'])} and {name.get(row['b'], row['b'])} is "
-            f"{figure(row['mutual'], row['mutual_low'], row['mutual_high'], None)} "
-            f"({row['n_ab']} and {row['n_ba']} raters), {limit}: "
-            f"the verdict can be no better than {cap_label}."
-        )
-        reason = Reason(
-            text,
-            "gate",
-            f"{row['a']}~{row['b']}",
-            row["mutual"],
-            row["mutual_low"],
-            row["mutual_high"],
-            int(min(row["n_ab"], row["n_ba"])),
-            gate.cap,
-        )
-        return GateResult(gate, True, reason)
-    if gate.metric == "max_asymmetry":
-        if pairs.empty:
-            return GateResult(gate, False, None)
-        row = pairs.loc[pairs["asymmetry"].abs().idxmax()]
-        a, b, t_ab, t_ba, n_ab, n_ba = (
-            row["a"],
-            row["b"],
-            row["t_ab"],
-            row["t_ba"],
-            row["n_ab"],
-            row["n_ba"],
-        )
-        lo, hi = row["asymmetry_low"], row["asymmetry_high"]
-        if row["asymmetry"] < 0:
-            a, b, t_ab, t_ba, n_ab, n_ba = b, a, t_ba, t_ab, n_ba, n_ab
-            lo, hi = -hi, -lo
-        value = abs(row["asymmetry"])
-        if not tripped(value):
-            return GateResult(gate, False, None)
-        text = (
-            f"Trust is one-sided: {name.get(a, a)} trust {name.get(b, b)} at {t_ab:.2f} (n = {n_ab}) "
-            f"but {name.get(b, b)} trust {name.get(a, a)} at only {t_ba:.2f} (n = {n_ba}); the "
-            f"asymmetry {figure(value, lo, hi, None)} is {limit}: "
-            f"the verdict can be no better than {cap_label}."
-        )
-        return GateResult(
-            gate,
-            True,
-            Reason(text, "gate", f"{a}>{b}", value, lo, hi, int(min(n_ab, n_ba)), gate.cap),
-        )
-    if gate.metric == "scale":
-        if gate.scale not in scales.index:
-            return GateResult(gate, False, None)
-        row = scales.loc[gate.scale]
-        if not tripped(row["estimate"]) or row["n"] < gate.min_n:
-            return GateResult(gate, False, None)
-        text = (
-            f"{row['title']} scores {figure(row['estimate'], row['low'], row['high'], int(row['n']))}, "
-            f"{limit}, a critical concern: the verdict can be no better than {cap_label}."
-        )
-        return GateResult(
-            gate,
-            True,
-            Reason(
-                text,
-                "gate",
-                gate.scale,
-                row["estimate"],
-                row["low"],
-                row["high"],
-                int(row["n"]),
-                gate.cap,
-            ),
-        )
-    # over_caution_rate / over_sharing_rate from the workshop vignettes
-    column = "over_caution" if gate.metric == "over_caution_rate" else "over_sharing"
-    n_col = "lawful_n" if column == "over_caution" else "unlawful_n"
-    if calib.empty or calib[n_col].iloc[0] < gate.min_n:
-        return GateResult(gate, False, None)
-    row = calib.iloc[0]
-    if not tripped(row[column]):
-        return GateResult(gate, False, None)
-    what = (
-        "refused sharing that the law allows"
-        if column == "over_caution"
-        else "would share where the law does not allow it"
-    )
-    limit_pct = f"below {gate.below:.0%}" if gate.below is not None else f"above {gate.above:.0%}"
-    text = (
-        f"In the workshop scenarios, participants {what} in "
-        f"{figure(row[column], row[column + '_low'], row[column + '_high'], int(row[n_col]), pct=True)} "
-        f"of decisions, {limit_pct}: the verdict can be no better than {cap_label}."
-    )
-    return GateResult(
-        gate,
-        True,
-        Reason(
-            text,
-            "gate",
-            column,
-            row[column],
-            row[column + "_low"],
-            row[column + "_high"],
-            int(row[n_col]),
-            gate.cap,
-        ),
-    )
-
-
-def _triangulation(
-    ratings: pd.DataFrame, scales: pd.DataFrame, pillars: pd.DataFrame, ctx: Context
-) -> pd.DataFrame:
-    """Interview ratings beside the survey score of the same dimension."""
-    rows = []
-    per_interview = (
-        ratings.groupby(["respondent_key", "dimension"])["rating"].mean().reset_index()
-        if len(ratings)
-        else pd.DataFrame(columns=["respondent_key", "dimension", "rating"])
-    )
-    for dim, (title, survey_scale) in ctx.dimensions.items():
-        r = per_interview.loc[per_interview["dimension"] == dim, "rating"].astype(float)
-        if survey_scale in scales.index:
-            survey_value = scales.loc[survey_scale, "estimate"]
-        elif ctx.model.trust is not None and survey_scale == ctx.model.trust.scale:
-            survey_value = pillars.loc[ctx.model.trust.pillar, "estimate"]
-        else:
-            survey_value = np.nan
-        interview_value = r.mean() if len(r) else np.nan
-        diff = interview_value - survey_value
-        rows.append(
-            {
-                "dimension": dim,
-                "title": title,
-                "survey_scale": survey_scale,
-                "survey": survey_value,
-                "interview": interview_value,
-                "interviews": len(r),
-                "difference": diff,
-                "disagree": bool(abs(diff) > ctx.rules.triangulation.disagreement)
-                if not np.isnan(diff)
-                else False,
-            }
-        )
-    return pd.DataFrame(rows).set_index("dimension") if rows else pd.DataFrame()
-
-
-def _themes(codes: pd.DataFrame | None, ctx: Context) -> pd.DataFrame:
-    """Interview themes: how many interviews raised each (coder-agnostic), with pillar and type."""
-    cols = ["theme", "title", "pillar", "type", "interviews"]
-    if codes is None or codes.empty:
-        return pd.DataFrame(columns=cols)
-    counts = codes.groupby("theme")["response_id"].nunique().rename("interviews").reset_index()
-    counts["title"] = counts["theme"].map(lambda t: ctx.themes.get(t, (t, "", ""))[0])
-    counts["pillar"] = counts["theme"].map(lambda t: ctx.themes.get(t, (t, "", ""))[1])
-    counts["type"] = counts["theme"].map(lambda t: ctx.themes.get(t, (t, "", ""))[2])
-    return counts[cols].sort_values(
-        ["interviews", "theme"], ascending=[False, True], ignore_index=True
-    )
-
-
-def _cards(cards: pd.DataFrame | None) -> pd.DataFrame:
-    """Workshop barrier and enabler cards by pillar, with their votes."""
-    cols = ["type", "pillar", "cards", "votes"]
-    if cards is None or cards.empty:
-        return pd.DataFrame(columns=cols)
-    agg = (
-        cards.groupby(["type", "pillar"])
-        .agg(cards=("slot", "size"), votes=("votes", "sum"))
-        .reset_index()
-    )
-    return agg.sort_values(["type", "votes"], ascending=[True, False], ignore_index=True)[cols]
 
 
 def change_between(before: Profile, after: Profile, level: float) -> pd.DataFrame:

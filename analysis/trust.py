@@ -109,7 +109,8 @@ def cell_sums(
     """Per rater sector and target, the sum of trust scores and the number of raters.
 
     ``trust`` is respondent × target (from :func:`analysis.scoring.trust_scores`)."""
-    codes = pd.Categorical(rater_sector, categories=sectors).codes
+    # -1 for a rater whose sector is not in ``sectors`` (left out).
+    codes = pd.Index(sectors).get_indexer(np.asarray(rater_sector, dtype=object))
     values = trust.reindex(columns=sectors).to_numpy(dtype=float)
     answered = ~np.isnan(values)
     onehot = np.zeros((len(sectors), len(values)))

@@ -64,7 +64,9 @@ def figure(
     parts = []
     if low is not None and high is not None and not (np.isnan(low) or np.isnan(high)):
         parts.append(f"95% interval {f(low)}–{f(high)}")
-    if n is not None:
+    if isinstance(n, str):
+        parts.append(n)
+    elif n is not None:
         parts.append(f"n = {n}")
     return f(value) + (f" ({', '.join(parts)})" if parts else "")
 
@@ -108,14 +110,15 @@ def decide(
         )
     verdict = from_pillars(pillars, rules)
     reasons: list[Reason] = []
-    worst_first = pillars.assign(_o=pillars["estimate"]).sort_values("_o")
+    worst_first = pillars.sort_values("estimate")
     for pid, row in worst_first.iterrows():
         if row["band"] == rules.bands[0].id:
             continue
         band = next(b for b in rules.bands if b.id == row["band"])
         reasons.append(
             Reason(
-                f"{row['title']} scores {figure(row['estimate'], row['low'], row['high'], row['n'])}, "
+                f"{row['title']} scores "
+                f"{figure(row['estimate'], row['low'], row['high'], int(row['n']))}, "
                 f"in the {band.label.lower()} band.",
                 "pillar",
                 str(pid),

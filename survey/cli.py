@@ -167,7 +167,8 @@ def import_command(
     bar.close()
     click.echo(
         f"Imported {result.rows} rows from {file.name} into area {result.area}, wave "
-        f"{result.wave} ({result.instrument_key} {result.instrument_version}, import #{result.batch_id})"
+        f"{result.wave} ({result.instrument_key} {result.instrument_version}, "
+        f"import #{result.batch_id})"
     )
 
 
@@ -227,16 +228,61 @@ def _profile_text(p, cat) -> str:
     lines = [f"{p.area} wave {p.wave}: {p.verdict.label} ({p.respondents} survey respondents)"]
     lines += [f"  - {r.text}" for r in p.verdict.reasons]
     lines.append("  Pillars:")
-    for pid, row in p.pillars.iterrows():
+    for _, row in p.pillars.iterrows():
         if row["n"]:
             lines.append(
                 f"    {row['title']:<48} {row['estimate']:.2f} "
                 f"[{row['low']:.2f}, {row['high']:.2f}] n={row['n']} {row['band']}"
             )
+    if p.disagreement:
+        lines.append(
+            "  Respondents disagree too much for an area score to be trusted (rwg(j) below "
+            f"{cat.rules.agreement.rwg_j_min:.2f}) on: {', '.join(p.disagreement)}"
+        )
     if p.missing_key_sectors:
         names = ", ".join(cat.sector_name(s) for s in p.missing_key_sectors)
         lines.append(f"  Key sectors without enough evidence: {names}")
     return "\n".join(lines)
+
+
+@main.command("psychometrics")
+@click.option("--instrument", "key", required=True, help="staff_survey or stakeholder_interview.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True
+)
+def psychometrics_command(key: str, fmt: str) -> None:
+    """The panel's psychometrics report of an instrument, pooled over every area."""
+    from analysis.psychometrics import coder_agreement, panel_report
+    from analysis.readiness import context_from_catalogue
+    from survey.evidence import evidence
+
+    cat = _catalogue()
+    try:
+        inst = cat.get(key)
+    except UnknownInstrumentError as exc:
+        raise click.ClickException(str(exc)) from None
+    engine = _engine()
+    ev = evidence(engine)
+    if inst.kind == "interview":
+        table = coder_agreement(ev.ratings)
+        if table.empty:
+            raise click.ClickException("no interview ratings in the database yet")
+        if fmt == "json":
+            click.echo(table.reset_index().to_json(orient="records", indent=2))
+        elif fmt == "csv":
+            click.echo(table.to_csv(), nl=False)
+        else:
+            click.echo("# Inter-coder agreement (Cohen's kappa) per interview dimension\n")
+            click.echo(table.to_markdown() if hasattr(table, "to_markdown") else table.to_string())
+        return
+    if inst.kind != "survey":
+        raise click.ClickException(
+            f"'{key}' is a {inst.kind}: psychometrics cover the staff survey and the interview"
+        )
+    if ev.survey.empty:
+        raise click.ClickException("no survey responses in the database yet")
+    report = panel_report(ev.survey, context_from_catalogue(cat).model, instrument=key)
+    click.echo({"md": report.to_markdown, "csv": report.to_csv, "json": report.to_json}[fmt]())
 
 
 @main.group()

@@ -17,6 +17,10 @@ _INT = re.compile(r"^\s*[+]?(\d+)(\.0*)?\s*$")
 _TRUE = {"true", "t", "1", "yes", "y"}
 _FALSE = {"false", "f", "0", "no", "n"}
 MAX_TEXT = 2000
+# Profile text is stored in fixed-width columns: an organisation name in 200 characters, a
+# row identifier (e.g. the interview's coder) in 60. PostgreSQL refuses longer values.
+MAX_PROFILE_TEXT = 200
+MAX_ID = 60
 
 
 class ValueProblem(ValueError):
@@ -42,6 +46,7 @@ class Column:
     low: int | None = None
     high: int | None = None
     keyed: bool | None = None
+    max_length: int = MAX_TEXT
 
     @property
     def allowed(self) -> str:
@@ -63,6 +68,8 @@ class Column:
     def parse(self, raw: str) -> Any:
         """The value of a non-empty cell, or :class:`ValueProblem` saying why it is not."""
         value = raw.strip()
+        if "\x00" in raw:
+            raise ValueProblem("contains a NUL character, which cannot be stored")
         if self.kind in {"likert", "count"}:
             m = _INT.match(value)
             number = int(m.group(1)) if m else None
@@ -87,10 +94,10 @@ class Column:
             if len(parts) != 2 or any(p.strip() not in self.options for p in parts):
                 raise ValueProblem(f"unknown sector pair; expected {self.allowed}")
             return tuple(p.strip() for p in parts)
-        if self.kind == "id" and (not value or len(value) > 60):
-            raise ValueProblem("an identifier must be 1 to 60 characters")
-        if len(value) > MAX_TEXT:
-            raise ValueProblem(f"longer than {MAX_TEXT} characters")
+        if self.kind == "id" and (not value or len(value) > MAX_ID):
+            raise ValueProblem(f"an identifier must be 1 to {MAX_ID} characters")
+        if len(raw) > self.max_length:
+            raise ValueProblem(f"longer than {self.max_length} characters")
         return raw
 
 
@@ -102,8 +109,17 @@ def _profile(inst: Any, cat: Catalogue) -> list[Column]:
             options = tuple(cat.sector_codes)
         elif f.type == "choice":
             options = tuple(f.options or ())
+        limit = MAX_ID if f.id in inst.id_columns else MAX_PROFILE_TEXT
         cols.append(
-            Column(f.id, f.type, f.text.en, "profile", required=f.required, options=options)
+            Column(
+                f.id,
+                f.type,
+                f.text.en,
+                "profile",
+                required=f.required,
+                options=options,
+                max_length=limit,
+            )
         )
     return cols
 

@@ -138,12 +138,15 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
             areas,
         ),
     )
+    # An interview's key is "interview_id|coder"; two coders of one interview share the id.
+    ratings["interview"] = ratings["respondent_key"].str.rsplit("|", n=1).str[0]
     codes = _frame(
         engine,
         _scoped(
             select(
                 *_BASE,
                 Response.coder,
+                Response.respondent_key,
                 InterviewCode.slot,
                 InterviewCode.theme,
                 InterviewCode.rater_sector,
@@ -153,6 +156,7 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
             areas,
         ),
     )
+    codes["interview"] = codes["respondent_key"].str.rsplit("|", n=1).str[0]
     decisions = _frame(
         engine,
         _scoped(

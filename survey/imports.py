@@ -262,8 +262,8 @@ def _describe(session: Session, batch: ImportBatch) -> str:
     when = batch.imported_at.strftime("%Y-%m-%d %H:%M")
     return (
         f"this file was already imported as import #{batch.id} ('{batch.file_name}', "
-        f"{batch.rows} rows, area {area.code if area else '?'}, wave {wave.label if wave else '?'}, "
-        f"{when}); nothing was imported again"
+        f"{batch.rows} rows, area {area.code if area else '?'}, "
+        f"wave {wave.label if wave else '?'}, {when}); nothing was imported again"
     )
 
 

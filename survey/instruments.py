@@ -281,9 +281,25 @@ def instrument_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("*.yaml") if p.name not in _REFERENCE_FILES)
 
 
+def _parse_files(paths: list[Path], problems: list[Problem]) -> dict[str, tuple[Any, str]]:
+    parsed: dict[str, tuple[Any, str]] = {}
+    for path in paths:
+        try:
+            inst = _validate(_INSTRUMENT, _read_yaml(path), path.name)
+        except InstrumentError as exc:
+            problems += exc.problems
+            continue
+        if inst.key in parsed:
+            problems.append(Problem(path.name, "file", "key", f"key '{inst.key}' used twice"))
+        parsed[inst.key] = (inst, path.name)
+    return parsed
+
+
 def load_catalogue(folder: Path | None = None, extra: list[Path] | None = None) -> Catalogue:
     """Load and validate every instrument in ``folder`` (and ``extra`` files).
 
+    An ``extra`` file takes the place of the folder's instrument with the same key, so a
+    draft (or one of the folder's own files) is checked against the rest of the folder.
     Raises :class:`InstrumentError` listing every problem of every file."""
     folder = folder or instruments_dir()
     problems: list[Problem] = []
@@ -296,16 +312,8 @@ def load_catalogue(folder: Path | None = None, extra: list[Path] | None = None) 
         rules = load_rules(folder)
     except InstrumentError as exc:
         problems += exc.problems
-    parsed: dict[str, tuple[Any, str]] = {}
-    for path in [*instrument_files(folder), *(extra or [])]:
-        try:
-            inst = _validate(_INSTRUMENT, _read_yaml(path), path.name)
-        except InstrumentError as exc:
-            problems += exc.problems
-            continue
-        if inst.key in parsed:
-            problems.append(Problem(path.name, "file", "key", f"key '{inst.key}' used twice"))
-        parsed[inst.key] = (inst, path.name)
+    parsed = _parse_files(instrument_files(folder), problems)
+    parsed.update(_parse_files(list(extra or []), problems))
     codes = {s.code for s in sectors.sectors} if sectors else set()
     for dup in _duplicates([s.code for s in sectors.sectors] if sectors else []):
         problems.append(Problem(SECTORS_FILE, f"sector '{dup}'", "code", "duplicate sector code"))

@@ -1,0 +1,250 @@
+"""The panel report: how well each scale of an instrument measures, and whether area-level
+scores mean anything.
+
+Per scale: Cronbach's alpha (interval), McDonald's omega, n, item analysis; the spread of
+rwg(j) across areas and ICC(1), ICC(2), with a plain-words verdict on aggregation; sector
+comparisons; correlations between pillars. Every statistic comes from the public API
+(:mod:`analysis.reliability`, :mod:`analysis.aggregation`, :mod:`analysis.comparison`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.aggregation import icc1, icc2, rwg_j
+from analysis.comparison import compare_groups
+from analysis.errors import AnalysisError
+from analysis.reliability import cronbach_alpha, item_analysis, mcdonald_omega
+from analysis.scoring import ScoringModel, keyed_items, score
+
+RWG_MIN = 0.70  # conventional cut-off (LeBreton & Senter, 2008)
+ICC2_MIN = 0.70
+MIN_GROUP = 3  # areas with fewer complete respondents are left out of rwg(j)
+
+
+@dataclass(frozen=True)
+class PanelReport:
+    """Tables of the panel report (all at full precision)."""
+
+    instrument: str
+    scales: pd.DataFrame
+    items: pd.DataFrame
+    rwg: pd.DataFrame  # per scale and area
+    comparisons: pd.DataFrame
+    pairwise: pd.DataFrame
+    correlations: pd.DataFrame
+
+    def to_json(self) -> str:
+        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+            clean = frame.reset_index()
+            clean = clean.astype(object).where(clean.notna(), None)
+            return clean.to_dict(orient="records")
+
+        return json.dumps(
+            {
+                "instrument": self.instrument,
+                "scales": records(self.scales),
+                "items": records(self.items),
+                "comparisons": records(self.comparisons),
+                "pairwise": records(self.pairwise),
+                "correlations": records(self.correlations),
+            },
+            indent=2,
+            default=float,
+        )
+
+    def to_csv(self) -> str:
+        """The scale table, one row per scale."""
+        return self.scales.to_csv()
+
+    def to_markdown(self) -> str:
+        lines = [f"# Psychometrics: {self.instrument}", ""]
+        lines += ["## Scales", "", _md_table(self.scales.drop(columns=["aggregation_note"])), ""]
+        lines += ["### Can area scores be used?", ""]
+        for scale, row in self.scales.iterrows():
+            lines.append(f"- **{scale}**: {row['aggregation_note']}")
+        lines += ["", "## Items", "", _md_table(self.items), ""]
+        lines += ["## Sector comparisons", "", _md_table(self.comparisons), ""]
+        lines += ["## Correlations between pillars", "", _md_table(self.correlations), ""]
+        return "\n".join(lines)
+
+
+def _md_table(frame: pd.DataFrame) -> str:
+    frame = frame.reset_index()
+    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float | np.floating):
+            return "" if np.isnan(v) else f"{v:.3f}"
+        return str(v).replace("|", "\\|")
+
+    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+def _scale_blocks(survey: pd.DataFrame, model: ScoringModel) -> dict[str, tuple[pd.DataFrame, int]]:
+    """Reverse-keyed item blocks per scale (trust: one block of facets per target sector)."""
+    blocks = {}
+    for spec in model.scales:
+        items = pd.DataFrame(
+            keyed_items(survey, spec), columns=list(spec.items), index=survey.index
+        )
+        blocks[spec.id] = (items, spec.points if spec.kind == "likert" else 0)
+    if model.trust is not None:
+        for sector in model.trust.sectors:
+            cols = [model.trust.item(sector, f) for f in model.trust.facets]
+            items = survey.reindex(columns=cols).astype(float)
+            if items.notna().any(axis=1).sum() >= 10:
+                blocks[f"trust:{sector}"] = (items, 5)
+    return blocks
+
+
+def _aggregation_note(median_rwg: float, icc_1: float, icc_2: float) -> tuple[bool, str]:
+    if np.isnan(median_rwg) or np.isnan(icc_2):
+        return False, "Not enough areas or respondents to judge aggregation."
+    agree = median_rwg >= RWG_MIN
+    differ = icc_2 >= ICC2_MIN
+    if agree and differ:
+        return True, (
+            f"Respondents within an area agree (median rwg(j) {median_rwg:.2f}) and areas differ "
+            f"reliably (ICC(1) {icc_1:.2f}, ICC(2) {icc_2:.2f}): area scores are meaningful."
+        )
+    if not agree:
+        return False, (
+            f"Respondents within an area disagree too much (median rwg(j) {median_rwg:.2f} < "
+            f"{RWG_MIN:.2f}): an area average hides real differences; report the spread."
+        )
+    return False, (
+        f"Areas do not differ reliably on this scale (ICC(2) {icc_2:.2f} < {ICC2_MIN:.2f}): "
+        "treat differences between areas with caution."
+    )
+
+
+def panel_report(
+    survey: pd.DataFrame,
+    model: ScoringModel,
+    *,
+    instrument: str = "staff_survey",
+    group: str = "area",
+    sector: str = "sector",
+) -> PanelReport:
+    """The panel report of a survey frame (one row per respondent, item columns,
+    ``group`` and ``sector`` columns).
+
+    A statistic that cannot be computed for a scale (e.g. a constant item) is left empty
+    and the reason is given in ``note``."""
+    scores = score(survey, model)
+    scale_rows, item_rows, rwg_rows, comp_rows, pair_rows = [], [], [], [], []
+    for name, (items, points) in _scale_blocks(survey, model).items():
+        row: dict[str, Any] = {"scale": name, "items": items.shape[1]}
+        notes = []
+        try:
+            rel = cronbach_alpha(items, missing="pairwise")
+            row.update(n=rel.n, alpha=rel.alpha, alpha_low=rel.ci_low, alpha_high=rel.ci_high)
+            row["omega"] = mcdonald_omega(items)
+            ia = item_analysis(items).reset_index(names="item")
+            ia.insert(0, "scale", name)
+            item_rows.append(ia)
+        except AnalysisError as exc:
+            notes.append(str(exc))
+        if points:
+            try:
+                agreement = rwg_j(items, survey[group], scale_points=points)
+                agreement = agreement[agreement["n"] >= MIN_GROUP]
+                rwg_rows.append(agreement.assign(scale=name).reset_index(names=group))
+                row["rwg_j_median"] = float(agreement["rwg_j"].median())
+                row["rwg_j_q1"] = float(agreement["rwg_j"].quantile(0.25))
+                row["rwg_j_q3"] = float(agreement["rwg_j"].quantile(0.75))
+                row["areas_rwg_ok"] = float((agreement["rwg_j"] >= RWG_MIN).mean())
+                values = items.mean(axis=1)
+                keep = values.notna()
+                row["icc1"] = icc1(values[keep], survey.loc[keep, group])
+                row["icc2"] = icc2(values[keep], survey.loc[keep, group])
+            except AnalysisError as exc:
+                notes.append(str(exc))
+            ok, text = _aggregation_note(
+                row.get("rwg_j_median", np.nan), row.get("icc1", np.nan), row.get("icc2", np.nan)
+            )
+            row["aggregation_supported"], row["aggregation_note"] = ok, text
+        else:
+            row["aggregation_supported"] = False
+            row["aggregation_note"] = (
+                "Knowledge check: scored as share correct; rwg(j) does not apply."
+            )
+        if name in scores.scales.columns:
+            frame = pd.DataFrame({"score": scores.scales[name], sector: survey[sector]}).dropna()
+            try:
+                cmp = compare_groups(frame, dv="score", between=sector)
+                comp_rows.append(
+                    {
+                        "scale": name,
+                        "welch_F": cmp.welch.F,
+                        "welch_df1": cmp.welch.df1,
+                        "welch_df2": cmp.welch.df2,
+                        "welch_p": cmp.welch.p,
+                        "kruskal_H": cmp.kruskal.H,
+                        "kruskal_df": cmp.kruskal.df,
+                        "kruskal_p": cmp.kruskal.p,
+                        "eta_squared": cmp.effect_sizes.eta_squared,
+                        "omega_squared": cmp.effect_sizes.omega_squared,
+                        "epsilon_squared": cmp.effect_sizes.epsilon_squared,
+                    }
+                )
+                pair_rows.append(cmp.pairwise.assign(scale=name))
+            except AnalysisError as exc:
+                notes.append(f"sector comparison: {exc}")
+        row["note"] = "; ".join(notes)
+        scale_rows.append(row)
+    scales = pd.DataFrame(scale_rows).set_index("scale")
+    return PanelReport(
+        instrument=instrument,
+        scales=scales,
+        items=pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame(),
+        rwg=pd.concat(rwg_rows, ignore_index=True) if rwg_rows else pd.DataFrame(),
+        comparisons=pd.DataFrame(comp_rows).set_index("scale") if comp_rows else pd.DataFrame(),
+        pairwise=pd.concat(pair_rows, ignore_index=True) if pair_rows else pd.DataFrame(),
+        correlations=scores.pillars.corr(method="pearson", min_periods=10),
+    )
+
+
+def coder_agreement(ratings: pd.DataFrame) -> pd.DataFrame:
+    """Inter-coder agreement per interview dimension, from interviews rated by two coders.
+
+    ``ratings`` has ``interview``, ``coder``, ``dimension`` and ``rating``. For each
+    dimension the first two coders (alphabetically) of every double-coded interview are
+    paired. Returns index dimension: ``interviews``, ``exact`` (share identical),
+    ``kappa``, ``kappa_linear``, ``kappa_quadratic`` (or a ``note`` where undefined).
+
+    In R: ``psych::cohen.kappa(cbind(a, b))``."""
+    from analysis.agreement import cohen_kappa
+
+    rows = []
+    for dim, part in ratings.groupby("dimension", sort=True):
+        wide = part.pivot_table(
+            index="interview", columns="coder", values="rating", aggfunc="first"
+        )
+        pairs = [
+            (r.dropna().iloc[0], r.dropna().iloc[1])
+            for _, r in wide.iterrows()
+            if r.notna().sum() >= 2
+        ]
+        row: dict[str, Any] = {"dimension": dim, "interviews": len(pairs)}
+        if len(pairs) >= 2:
+            a = pd.Series([p[0] for p in pairs])
+            b = pd.Series([p[1] for p in pairs])
+            row["exact"] = float((a == b).mean())
+            try:
+                row["kappa"] = cohen_kappa(a, b)
+                row["kappa_linear"] = cohen_kappa(a, b, weights="linear")
+                row["kappa_quadratic"] = cohen_kappa(a, b, weights="quadratic")
+            except AnalysisError as exc:
+                row["note"] = str(exc)
+        else:
+            row["note"] = "fewer than 2 double-coded interviews"
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("dimension") if rows else pd.DataFrame()
