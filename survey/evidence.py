@@ -216,8 +216,7 @@ def waves(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
         index=["area", "area_name", "wave"], columns="source", values="n", fill_value=0
     ).reset_index()
     for source in ("survey", "interview", "workshop"):
-        if source not in table:
-            table[source] = 0
+        table[source] = table[source].astype(int) if source in table else 0
     table.columns.name = None
     return table.sort_values(["area", "wave"], ignore_index=True)
 

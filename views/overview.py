@@ -16,7 +16,7 @@ else:
     st.caption(
         f"{table['area'].nunique()} areas, {len(table)} waves, "
         f"{int(table['survey'].sum())} survey respondents, "
-        f"{int(table['interview'].sum())} interview ratings, "
+        f"{int(table['interview'].sum())} interview records (one per coder), "
         f"{int(table['workshop'].sum())} workshop participants."
     )
     st.dataframe(
@@ -31,7 +31,7 @@ else:
             }
         ),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         key="waves_table",
     )
 st.caption(f"Database: {state.database_label()}")
