@@ -153,7 +153,9 @@ def _kruskal(x: np.ndarray, codes: np.ndarray, n: np.ndarray) -> KruskalWallis:
     return KruskalWallis(H=float(h), df=df, p=float(stats.chi2.sf(h, df)))
 
 
-def _games_howell(labels: pd.Index, n: np.ndarray, mean: np.ndarray, var: np.ndarray):
+def _games_howell(
+    labels: pd.Index, n: np.ndarray, mean: np.ndarray, var: np.ndarray
+) -> pd.DataFrame:
     k = len(n)
     a, b = np.triu_indices(k, 1)
     v = var / n
@@ -261,7 +263,7 @@ def compare_groups(data: pd.DataFrame, *, dv: str, between: str) -> GroupCompari
     mean = np.bincount(codes, x, k) / n
     ss_within_groups = np.bincount(codes, (x - mean[codes]) ** 2, k)
     var = ss_within_groups / (n - 1)
-    flat = [str(lab) for lab, v in zip(labels, var) if not v > 0]
+    flat = [str(lab) for lab, v in zip(labels, var, strict=True) if not v > 0]
     if flat:
         raise ConstantGroupError(
             f"Every member of these groups has the same {dv}: {', '.join(flat)}. Welch's "

@@ -114,7 +114,9 @@ def numeric_items(items: pd.DataFrame, *, min_items: int = 2) -> np.ndarray:
         )
     x = items.to_numpy(dtype="float64", na_value=np.nan)
     if np.isinf(x).any():
-        cols = [str(c) for c, flag in zip(items.columns, np.isinf(x).any(axis=0)) if flag]
+        cols = [
+            str(c) for c, flag in zip(items.columns, np.isinf(x).any(axis=0), strict=True) if flag
+        ]
         raise NonNumericError(
             f"Items hold infinite values in: {', '.join(cols)}. Replace them with NaN "
             "(missing) or a valid answer."
@@ -125,6 +127,8 @@ def numeric_items(items: pd.DataFrame, *, min_items: int = 2) -> np.ndarray:
 def numeric_values(values: pd.Series | Sequence[float], *, name: str = "values") -> np.ndarray:
     """Return a one-dimensional float64 array (NaN = missing) after checking it is numeric."""
     series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if len(series) == 0:
+        raise TooFewObservationsError(f"{name} is empty; pass one value per respondent.")
     if not _is_numeric(series):
         raise NonNumericError(
             f"{name} must be numeric, got dtype {series.dtype}. Convert answers to numbers "
@@ -149,7 +153,7 @@ def group_labels(groups: pd.Series | Sequence[Hashable], n: int) -> pd.Series:
 
 def require_variation(variances: np.ndarray, labels: Sequence[Hashable]) -> None:
     """Raise :class:`ConstantItemError` naming every item whose variance is zero."""
-    flat = [str(lab) for lab, v in zip(labels, variances) if not v > 0]
+    flat = [str(lab) for lab, v in zip(labels, variances, strict=True) if not v > 0]
     if flat:
         raise ConstantItemError(
             f"These items have no variance (everyone gave the same answer, or there is at "
@@ -178,19 +182,19 @@ def grouped_values(
     if not present.all():
         codes = np.cumsum(present)[codes] - 1
         uniques = uniques[present]
+    if x.size == 0:
+        raise TooFewObservationsError(f"No row has both a value in {name} and a group label.")
     if len(uniques) < min_groups:
         raise TooFewGroupsError(
             f"At least {min_groups} groups with data are needed, got {len(uniques)}. Check the "
             "group column, or pool the data if there is really only one group."
         )
-    if x.size == 0:
-        raise TooFewObservationsError(f"No row has both a {name} value and a group label.")
     return x, codes, pd.Index(uniques)
 
 
 def require_no_singletons(counts: np.ndarray, labels: pd.Index, *, statistic: str) -> None:
     """Raise :class:`SingletonGroupError` naming every group with a single member."""
-    single = [str(lab) for lab, c in zip(labels, counts) if c < 2]
+    single = [str(lab) for lab, c in zip(labels, counts, strict=True) if c < 2]
     if single:
         raise SingletonGroupError(
             f"{statistic} needs at least 2 members in every group; these groups have one: "

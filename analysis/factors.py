@@ -36,7 +36,9 @@ class FactorSolution:
     Attributes
     ----------
     loadings : DataFrame
-        Items × factors (``MR1``, ``MR2``, …); pattern loadings for an oblique rotation.
+        Items × factors, pattern loadings for an oblique rotation. Factors are named ``MR1``,
+        ``MR2``, … in order of decreasing SS loadings (psych keeps the unrotated factors'
+        names, so the same columns may read ``MR2, MR1, …`` there).
     communalities : Series
         h² of each item (row sums of squared unrotated loadings).
     uniquenesses : Series
@@ -91,7 +93,7 @@ def _complete_correlation(items: pd.DataFrame) -> tuple[np.ndarray, int]:
     n, k = x.shape
     if n <= k:
         raise TooFewObservationsError(
-            f"Factor analysis needs more complete rows than items; got {n} complete rows for "
+            f"A factor model needs more complete rows than items; got {n} complete rows for "
             f"{k} items. Collect more responses or drop items with many missing answers."
         )
     require_variation(x.var(axis=0, ddof=1), list(items.columns))

@@ -54,26 +54,35 @@ def _usable_rows(x: np.ndarray, missing: str) -> np.ndarray:
         raise InvalidArgumentError(f"missing must be 'pairwise' or 'listwise', got {missing!r}.")
     nan = np.isnan(x)
     keep = ~nan.any(axis=1) if missing == "listwise" else ~nan.all(axis=1)
-    return x[keep]
+    return x if keep.all() else x[keep]
 
 
 def _covariance(x: np.ndarray, labels: list) -> np.ndarray:
     """Pairwise-complete covariance matrix (R: ``cov(x, use = "pairwise")``).
 
-    With X₀ = centred X with NaN→0 and M the 0/1 answered mask, the pair counts are M'M,
-    the sums of item i over rows where j is answered are X₀'M, and the cross-products X₀'X₀;
-    three matrix products replace a loop over item pairs.
+    With X₀ the items × rows matrix of centred answers (NaN→0) and M its 0/1 answered mask,
+    the pair counts are MM', the sums of item i over rows where j is answered are X₀M', and
+    the cross-products X₀X₀': three matrix products replace a loop over item pairs.
     """
-    mask = ~np.isnan(x)
+    xt = np.ascontiguousarray(x.T)  # items × rows; a view for a DataFrame's float block
+    mask = ~np.isnan(xt)
+    sparse = [str(lab) for lab, c in zip(labels, mask.sum(axis=1), strict=True) if c < 2]
+    if sparse:
+        raise TooFewObservationsError(
+            f"These items have fewer than 2 answers: {', '.join(sparse)}. Drop them from the "
+            "scale or collect more responses."
+        )
     if mask.all():
-        cov = np.cov(x, rowvar=False, ddof=1)
+        cov = np.cov(xt, ddof=1)
     else:
         m = mask.astype(np.float64)
-        x0 = np.where(mask, x - np.nanmean(x, axis=0), 0.0)
-        counts = m.T @ m
-        sums = x0.T @ m
+        x0 = np.where(mask, xt, 0.0)
+        x0 -= (x0.sum(axis=1) / m.sum(axis=1))[:, None]
+        x0 *= m
+        counts = m @ m.T
+        sums = x0 @ m.T
         with np.errstate(divide="ignore", invalid="ignore"):
-            cov = (x0.T @ x0 - sums * sums.T / counts) / (counts - 1)
+            cov = (x0 @ x0.T - sums * sums.T / counts) / (counts - 1)
         cov[counts < 2] = np.nan
     require_variation(np.nan_to_num(np.diag(cov)), labels)
     if np.isnan(cov).any():
@@ -129,7 +138,8 @@ def cronbach_alpha(
     -----
     With C the k × k item covariance matrix,
 
-    .. math:: \\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\operatorname{tr} C}{\\sum_{ij} C_{ij}}\\right)
+    .. math::
+        \\alpha = \\frac{k}{k-1}\\left(1 - \\frac{\\operatorname{tr} C}{\\sum_{ij} C_{ij}}\\right)
 
     The interval is Feldt's: with :math:`F_q` the upper-q quantile of an F distribution with
     n − 1 and (n − 1)(k − 1) degrees of freedom and γ = 1 − ci,

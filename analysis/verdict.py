@@ -128,12 +128,17 @@ def decide(
                 int(row["n"]),
             )
         )
-    for result in gates:
-        if not result.tripped or result.reason is None:
-            continue
-        reasons.append(result.reason)
+    tripped = [g for g in gates if g.tripped and g.reason is not None]
+    # The most severe gate first; a milder gate on the same subject adds no new reason.
+    tripped.sort(key=lambda g: ORDER.index(g.gate.cap))
+    named: set[tuple[str, str]] = set()
+    for result in tripped:
         if ORDER.index(result.gate.cap) < ORDER.index(verdict):
             verdict = result.gate.cap
+        key = (result.gate.metric, result.reason.subject)
+        if key not in named:
+            named.add(key)
+            reasons.append(result.reason)
     if not reasons:
         strong = pillars[pillars["band"] == rules.bands[0].id]
         reasons.append(

@@ -234,6 +234,14 @@ def _profile_text(p, cat) -> str:
                 f"    {row['title']:<48} {row['estimate']:.2f} "
                 f"[{row['low']:.2f}, {row['high']:.2f}] n={row['n']} {row['band']}"
             )
+    if p.change is not None:
+        pillars = p.change[p.change["kind"] == "pillar"]
+        lines.append(f"  Change since wave {pillars['previous_wave'].iloc[0]}:")
+        for pid, row in pillars.iterrows():
+            lines.append(
+                f"    {p.pillars.loc[pid, 'title']:<48} {row['difference']:+.2f} "
+                f"[{row['low']:+.2f}, {row['high']:+.2f}]"
+            )
     if p.disagreement:
         lines.append(
             "  Respondents disagree too much for an area score to be trusted (rwg(j) below "
