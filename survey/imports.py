@@ -209,6 +209,14 @@ def write(
     """Write a validated file in one transaction; all of it or nothing."""
     if not v.ok:
         raise ImportRejected(v.problems, v.truncated)
+    labels = [("area code", area, 40), ("wave label", wave, 40), ("area name", area_name, 200)]
+    bad = [
+        ImportProblem(None, None, value, f"the {what} must be 1 to {limit} characters")
+        for what, value, limit in labels
+        if value is not None and not (0 < len(value.strip()) <= limit)
+    ]
+    if bad:
+        raise ImportRejected(bad)
     cat = catalogue or default_catalogue()
     inst = cat.get(v.instrument_key)
     with Session(engine) as session, session.begin():
@@ -237,7 +245,7 @@ def write(
             raise ImportRejected(clashes[:MAX_PROBLEMS], len(clashes) > MAX_PROBLEMS)
         batch = ImportBatch(
             content_hash=v.content_hash,
-            file_name=v.file_name,
+            file_name=v.file_name[-255:],
             instrument_key=inst.key,
             instrument_version=inst.version,
             wave_id=wave_obj.id,

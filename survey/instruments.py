@@ -67,6 +67,20 @@ def _read_yaml(path: Path) -> Any:
         raise InstrumentError([Problem(path.name, "file", "-", f"cannot be read: {exc}")]) from None
 
 
+_SINGULAR = {
+    "items": "item",
+    "scales": "scale",
+    "pillars": "pillar",
+    "vignettes": "vignette",
+    "dimensions": "dimension",
+    "themes": "theme",
+    "questions": "question",
+    "facets": "facet",
+    "sectors": "sector",
+    "open_questions": "open question",
+}
+
+
 def _where(data: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
     """Turn a pydantic error location into (item description, field name)."""
     where, node = "file", data
@@ -74,7 +88,8 @@ def _where(data: Any, loc: tuple[Any, ...]) -> tuple[str, str]:
         if isinstance(part, int) and isinstance(node, list) and part < len(node):
             node = node[part]
             ident = node.get("id") or node.get("code") if isinstance(node, dict) else None
-            section = loc[i - 1] if i else ""
+            section = str(loc[i - 1]) if i else ""
+            section = _SINGULAR.get(section, section)
             where = f"{section} '{ident}'" if ident else f"{section}[{part}]"
         elif isinstance(node, dict):
             node = node.get(part)

@@ -18,11 +18,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 def database_url() -> str:
     """``READINESS_DATABASE_URL``, else the SQLite file ``readiness.db`` in the working folder."""
     url = os.environ.get("READINESS_DATABASE_URL", "").strip()
-    if not url:
-        return f"sqlite:///{Path(DEFAULT_SQLITE).resolve()}"
-    if url.startswith("postgresql://") or url.startswith("postgres://"):
-        # psycopg 3 is the driver we ship; SQLAlchemy would otherwise look for psycopg2.
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+    return normalise_url(url) if url else f"sqlite:///{Path(DEFAULT_SQLITE).resolve()}"
+
+
+def normalise_url(url: str) -> str:
+    """Plain ``postgresql://`` URLs use psycopg 3, the driver we ship (SQLAlchemy would
+    otherwise look for psycopg2)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
     return url
 
 
@@ -35,7 +38,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def make_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
+    url = normalise_url(url) if url else database_url()
     engine = create_engine(url, future=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)

@@ -1,0 +1,74 @@
+"""Shared fixtures: the project's instruments and fresh SQLite and PostgreSQL stores.
+Valid import files for any instrument come from :mod:`helpers`."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, make_url
+from sqlalchemy.exc import OperationalError
+
+from survey.instruments import Catalogue, default_catalogue
+from survey.store import open_store
+
+POSTGRES_ENV = "READINESS_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> Catalogue:
+    """The project's own instruments (the folder shipped in ``instruments/``)."""
+    return default_catalogue()
+
+
+@pytest.fixture
+def sqlite_engine(tmp_path: Path) -> Iterator[Engine]:
+    engine = open_store(f"sqlite:///{tmp_path}/t.db")
+    yield engine
+    engine.dispose()
+
+
+def _psycopg(url: str) -> str:
+    """The URL with the psycopg 3 driver named, which is the one the project ships."""
+    u = make_url(url)
+    if u.drivername in {"postgresql", "postgres"}:
+        u = u.set(drivername="postgresql+psycopg")
+    return u.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def pg_engine() -> Iterator[Engine]:
+    """A store on a new, uniquely named PostgreSQL database, dropped afterwards."""
+    url = os.environ.get(POSTGRES_ENV, "").strip()
+    if not url:
+        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL store tests need a real server")
+    admin = create_engine(_psycopg(url), isolation_level="AUTOCOMMIT")
+    name = f"readiness_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except OperationalError as exc:
+        admin.dispose()
+        pytest.fail(f"{POSTGRES_ENV} is set but the server cannot be used: {exc}")
+    engine = None
+    try:
+        own = make_url(_psycopg(url)).set(database=name)
+        engine = open_store(own.render_as_string(hide_password=False))
+        yield engine
+    finally:
+        if engine is not None:
+            engine.dispose()
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on the embedded SQLite store and on a real PostgreSQL server."""
+    return request.getfixturevalue(
+        {"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param]
+    )
