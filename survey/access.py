@@ -1,0 +1,200 @@
+"""The one door to the evidence: every page, download and export reads through
+:class:`ScopedData`, which knows the user's scope and applies disclosure control.
+
+A partnership member bound to area X gets area X and nothing else, whatever they ask for;
+the panel gets pooled, pseudonymised data and no free text; small groups are suppressed
+for everyone."""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from analysis import privacy
+from analysis.readiness import Profile
+from survey import audit, evidence
+from survey.accounts import Account, Scope
+from survey.instruments import Catalogue
+from survey.profiles import load_profiles
+
+
+class AccessDenied(Exception):
+    """The user may not see this; the message says so without revealing anything."""
+
+
+def disclosure_rules() -> privacy.DisclosureRules:
+    """Minimum group sizes: ``READINESS_MIN_GROUP`` (default 5) and
+    ``READINESS_MIN_TEXT_GROUP`` (default 10)."""
+    return privacy.DisclosureRules(
+        min_group=int(os.environ.get("READINESS_MIN_GROUP", "5")),
+        min_text_group=int(os.environ.get("READINESS_MIN_TEXT_GROUP", "10")),
+    )
+
+
+@dataclass(frozen=True)
+class Disclosed:
+    """A profile after disclosure control, with the suppressed views the pages show."""
+
+    profile: Profile
+    coverage: pd.DataFrame  # n per sector, small sectors suppressed
+    trust_mean: pd.DataFrame
+    trust_n: pd.DataFrame
+    trust_status: pd.DataFrame
+    mutual: pd.DataFrame
+    asymmetry: pd.DataFrame
+    calibration_by_sector: pd.DataFrame
+
+
+class ScopedData:
+    """Evidence and profiles as one user may see them."""
+
+    def __init__(self, engine: Engine, account: Account, catalogue: Catalogue):
+        self.engine = engine
+        self.account = account
+        self.scope: Scope = account.scope
+        self.catalogue = catalogue
+        self.rules = disclosure_rules()
+
+    # -- which areas -------------------------------------------------------------------
+    @cached_property
+    def areas(self) -> list[str]:
+        """Area codes this user may open one by one (none for the panel)."""
+        if self.scope.pooled_only:
+            return []
+        known = list(evidence.waves(self.engine)["area"].unique())
+        return sorted(a for a in known if self.scope.may_see(a))
+
+    def _check(self, area: str) -> None:
+        if not self.scope.may_see(area):
+            raise AccessDenied("you do not have access to that area")
+
+    def waves(self) -> pd.DataFrame:
+        """Areas and waves with response counts, for the visible areas only."""
+        if self.scope.pooled_only:
+            raise AccessDenied("the panel sees pooled data only")
+        return evidence.waves(self.engine, self.areas)
+
+    # -- profiles ----------------------------------------------------------------------
+    @cached_property
+    def _profiles(self) -> list[Profile]:
+        if self.scope.pooled_only or not self.areas:
+            return []
+        return load_profiles(self.engine, self.catalogue, self.areas)
+
+    def profiles(self) -> list[Profile]:
+        """Every visible (area, wave) profile, waves in order."""
+        return list(self._profiles)
+
+    def profile(self, area: str, wave: str | None = None) -> Disclosed:
+        """One area's profile (latest wave by default), after disclosure control."""
+        self._check(area)
+        mine = [p for p in self._profiles if p.area == area]
+        if not mine:
+            raise AccessDenied("there is no evidence for that area yet")
+        chosen = mine[-1] if wave is None else next((p for p in mine if p.wave == wave), None)
+        if chosen is None:
+            raise AccessDenied("that area has no such wave")
+        return self.disclose(chosen)
+
+    def disclose(self, p: Profile) -> Disclosed:
+        rules = self.rules
+        cov = privacy.suppress_groups(
+            p.coverage, n="n", value_columns=[], min_group=rules.min_group, total_shown=True
+        )
+        group_sizes = p.coverage["n"]
+        mean, n, status = privacy.suppress_matrix(
+            p.trust.mean, p.trust.n, group_sizes=group_sizes, min_group=rules.min_group
+        )
+        mutual, asym = privacy.mutual_and_asymmetry(mean)
+        calib = p.calibration_by_sector.rename(columns={"participants": "n"})
+        calib = privacy.suppress_groups(
+            calib,
+            n="n",
+            value_columns=[c for c in calib.columns if c != "n"],
+            min_group=rules.min_group,
+            total_shown=True,
+        )
+        pairs = p.pairs
+        shown = status == "shown"
+        if len(pairs):
+            keep = [
+                bool(shown.loc[a, b] and shown.loc[b, a])
+                for a, b in zip(pairs["a"], pairs["b"], strict=True)
+            ]
+            pairs = pairs[keep]
+        return Disclosed(
+            profile=replace(p, pairs=pairs),
+            coverage=cov,
+            trust_mean=mean,
+            trust_n=n,
+            trust_status=status,
+            mutual=mutual,
+            asymmetry=asym,
+            calibration_by_sector=calib,
+        )
+
+    # -- free text ---------------------------------------------------------------------
+    def texts(self, area: str, wave: str) -> pd.DataFrame:
+        """Open answers of one wave, by sector, for sectors of at least the text threshold,
+        redacted. Never for the panel."""
+        self._check(area)
+        if not self.scope.free_text:
+            raise AccessDenied("free text is not available to your role")
+        frame = evidence.text_frame(self.engine, [area])
+        frame = frame[frame["wave"] == wave]
+        sizes = evidence.survey_frame(self.engine, [area], items=[])
+        sizes = sizes[sizes["wave"] == wave]["sector"].value_counts()
+        big = [s for s, n in sizes.items() if privacy.text_allowed(int(n), self.rules)]
+        frame = frame[frame["sector"].isin(big)]
+        out = frame[["sector", "item_id", "text"]].copy()
+        out["text"] = out["text"].map(privacy.redact)
+        return out.reset_index(drop=True)
+
+    def quotes(self, area: str, wave: str) -> pd.DataFrame:
+        """Interview quotes (managers and administrators only), redacted."""
+        self._check(area)
+        if not self.scope.quotes:
+            raise AccessDenied("interview quotes are for engagement managers only")
+        codes = evidence.evidence(self.engine, [area]).codes
+        codes = codes[(codes["wave"] == wave) & codes["quote"].notna()]
+        out = codes[["theme", "rater_sector", "target_sector", "quote"]].copy()
+        out["quote"] = out["quote"].map(privacy.redact)
+        return out.reset_index(drop=True)
+
+    # -- exports -----------------------------------------------------------------------
+    def export_profile_csv(self, area: str, wave: str | None = None) -> bytes:
+        """The profile's pillar and scale table as CSV, formulas neutralised; audited."""
+        d = self.profile(area, wave)
+        p = d.profile
+        table = pd.concat(
+            [
+                p.pillars.assign(level="pillar").reset_index(names="measure"),
+                p.scales.assign(level="scale").reset_index(names="measure"),
+            ],
+            ignore_index=True,
+        )
+        table.insert(0, "verdict", p.verdict.label)
+        table.insert(0, "wave", p.wave)
+        table.insert(0, "area", p.area)
+        audit.record(self.engine, self.account.username, "export", area=area, what="profile")
+        return _csv(table)
+
+    def export_microdata_csv(self, key: str) -> bytes:
+        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
+        if self.scope.role == "partnership":
+            raise AccessDenied("pooled microdata is for the panel and engagement managers")
+        survey = evidence.survey_frame(self.engine, None)
+        micro, _ = privacy.pseudonymise(survey, key=key, rules=self.rules)
+        audit.record(self.engine, self.account.username, "export", what="microdata")
+        return _csv(micro)
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    out = io.StringIO()
+    privacy.neutralise_frame(frame).to_csv(out, index=False)
+    return out.getvalue().encode("utf-8-sig")
