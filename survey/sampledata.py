@@ -14,6 +14,7 @@ from survey.models import Response
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 MANIFEST = "manifest.csv"
+SAMPLE_IMPORTER = "sample-data"
 
 
 class SampleDataError(Exception):
@@ -31,6 +32,20 @@ class LoadReport:
         if self.skipped:
             text += f"; {len(self.skipped)} were already loaded"
         return text + "."
+
+
+def only_sample_data(engine: Engine) -> bool:
+    """True while every import in the store came from the shipped sample data: the only
+    state in which the dashboard's demo mode may be offered."""
+    from survey.models import ImportBatch
+
+    with engine.connect() as conn:
+        other = conn.execute(
+            select(func.count())
+            .select_from(ImportBatch)
+            .where(ImportBatch.imported_by.is_distinct_from(SAMPLE_IMPORTER))
+        ).scalar_one()
+    return other == 0
 
 
 def is_empty(engine: Engine) -> bool:
@@ -59,7 +74,7 @@ def load_sample_data(
                 area_name=entry.get("area_name") or None,
                 wave=entry["wave"],
                 catalogue=catalogue,
-                imported_by="sample-data",
+                imported_by=SAMPLE_IMPORTER,
             )
         except AlreadyImported:
             report.skipped.append(entry["file"])

@@ -1,15 +1,25 @@
-"""Areas and waves: what evidence the store holds."""
+"""Areas and waves: what evidence the store holds, as far as the user may see."""
 
 import streamlit as st
 
+from survey.access import AccessDenied
 from views import state
 
+account = st.session_state["account"]
+data = state.scoped(account)
 st.title("Sharing Readiness")
 _, note = state.store()
 if note:
     st.info(note)
-table = state.waves()
 st.subheader("Areas and waves")
+try:
+    table = data.waves()
+except AccessDenied:
+    st.write(
+        "As a panel member you see pooled, pseudonymised data only: use the patterns pages "
+        "and the anonymised downloads."
+    )
+    st.stop()
 if table.empty:
     st.write("No evidence yet. Import a file with `readiness import`.")
 else:

@@ -1,0 +1,91 @@
+"""Who is using the dashboard: local login, single sign-on, or the demo role picker.
+
+Demo mode is offered only while the database holds nothing but the shipped sample data;
+as soon as real evidence is imported, every visitor must log in."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from survey.accounts import ROLES, Account, LoginError, account_for_email, authenticate
+from survey.sampledata import only_sample_data
+from views import state
+
+KEY = "account"
+
+
+def sso_configured() -> bool:
+    """Streamlit's OIDC login is configured in ``.streamlit/secrets.toml`` ([auth])."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:
+        return False
+
+
+def demo_allowed() -> bool:
+    engine, _ = state.store()
+    return only_sample_data(engine)
+
+
+def current() -> Account | None:
+    """The signed-in account, or None (then the login page is shown)."""
+    account = st.session_state.get(KEY)
+    if account is not None:
+        if account.username.startswith("demo:") and not demo_allowed():
+            st.session_state.pop(KEY, None)  # real data arrived: the demo ends here
+            return None
+        return account
+    if sso_configured() and getattr(st.user, "is_logged_in", False):
+        engine, _ = state.store()
+        found = account_for_email(engine, str(st.user.get("email", "")))
+        if found is not None:
+            st.session_state[KEY] = found
+            return found
+    return None
+
+
+def logout() -> None:
+    st.session_state.pop(KEY, None)
+    if sso_configured() and getattr(st.user, "is_logged_in", False):
+        st.logout()
+
+
+def login_page() -> None:
+    """The login form (and SSO button, and the demo picker where allowed)."""
+    st.title("Sharing Readiness")
+    st.write("Sign in to see readiness profiles.")
+    with st.form("login"):
+        username = st.text_input("User name", key="login_username")
+        password = st.text_input("Password", type="password", key="login_password")
+        submitted = st.form_submit_button("Sign in")
+    if submitted:
+        engine, _ = state.store()
+        try:
+            st.session_state[KEY] = authenticate(engine, username, password)
+        except LoginError as exc:
+            st.error(str(exc).capitalize() + ".")
+        else:
+            st.rerun()
+    if sso_configured():
+        if getattr(st.user, "is_logged_in", False):
+            st.error("No account here matches your single sign-on e-mail address.")
+        st.button("Sign in with single sign-on", on_click=st.login, key="login_sso")
+    if demo_allowed():
+        _demo_picker()
+
+
+def _demo_picker() -> None:
+    st.divider()
+    st.subheader("Demo mode")
+    st.warning(
+        "DEMO: this database holds only the fictional sample data, so you may try each role "
+        "without an account. Demo mode ends as soon as real evidence is imported."
+    )
+    role = st.selectbox("Role", list(ROLES), format_func=ROLES.get, key="demo_role", index=1)
+    area = None
+    if role == "partnership":
+        areas = list(state.all_waves()["area"].unique())
+        area = st.selectbox("Area", areas, key="demo_area")
+    if st.button("Enter the demo", key="demo_enter"):
+        st.session_state[KEY] = Account(f"demo:{role}", role, area, f"Demo {ROLES[role].lower()}")
+        st.rerun()
