@@ -22,7 +22,10 @@ def resample_counts(strata: np.ndarray, resamples: int, rng: np.random.Generator
         m = len(members)
         draws = rng.integers(0, m, size=(resamples, m))
         local = np.bincount((draws + offsets * m).ravel(), minlength=resamples * m)
-        counts[:, members] = local.reshape(resamples, m)
+        if members[-1] - members[0] + 1 == m:  # rows grouped by stratum: a cheap slice
+            counts[:, members[0] : members[-1] + 1] = local.reshape(resamples, m)
+        else:
+            counts[:, members] = local.reshape(resamples, m)
     return counts
 
 
@@ -46,10 +49,39 @@ def percentile_interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np
     if not np.isnan(draws).any():
         low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
         return low, high
-    with np.errstate(all="ignore"):
-        import warnings
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns stay NaN
-            low, high = np.nanquantile(draws, [alpha, 1 - alpha], axis=0)
+    low, high = nan_quantiles(draws, [alpha, 1 - alpha])
     return low, high
+
+
+def nan_quantiles(values: np.ndarray, quantiles: list[float]) -> list[np.ndarray]:
+    """Quantiles of each column of a 2-D array, leaving NaN out; NaN for an all-NaN column.
+
+    Gives exactly ``np.nanquantile(values, quantiles, axis=0)`` (the default "linear"
+    method: virtual index (n - 1) q over the n answered values, numpy's interpolation), but
+    with one partition of the whole array instead of one quantile call per column, which
+    is what ``np.nanquantile`` does along an axis and is several times slower."""
+    missing = np.isnan(values)
+    valid = (~missing).sum(axis=0)
+    last = np.maximum(valid - 1, 0)
+    plans = []
+    for q in quantiles:
+        virtual = (valid - 1) * q
+        below = np.floor(virtual)
+        gamma = virtual - below
+        top = virtual >= valid - 1
+        bottom = virtual < 0
+        lo = np.where(top, last, np.where(bottom, 0, below)).astype(np.intp)
+        hi = np.where(top, last, np.where(bottom, 0, below + 1)).astype(np.intp)
+        plans.append((lo, hi, gamma))
+    kth = np.unique(np.concatenate([np.concatenate([lo, hi]) for lo, hi, _ in plans]))
+    # NaN as +inf sorts after every answered value, so position k < n is the k-th answered.
+    ordered = np.partition(np.where(missing, np.inf, values), kth, axis=0)
+    columns = np.arange(values.shape[1])
+    out = []
+    for lo, hi, gamma in plans:
+        a, b = ordered[lo, columns], ordered[hi, columns]
+        with np.errstate(invalid="ignore"):
+            diff = b - a
+            value = np.where(gamma >= 0.5, b - diff * (1 - gamma), a + diff * gamma)
+        out.append(np.where(valid > 0, value, np.nan))
+    return out

@@ -7,6 +7,7 @@ the law shows as over-caution far more often than as over-sharing."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ def wilson_interval(
     """
     x = np.asarray(successes, dtype=float)
     n = np.asarray(n, dtype=float)
-    z = norm.ppf(0.5 + level / 2)
+    z = _z(level)
     with np.errstate(all="ignore"):
         p = x / n
         denom = 1 + z**2 / n
@@ -55,21 +56,36 @@ def wilson_interval(
     return low, high
 
 
+@cache
+def _z(level: float) -> float:
+    return float(norm.ppf(0.5 + level / 2))
+
+
+def _flags(
+    decisions: pd.DataFrame, positions: Mapping[str, str], unsure_is_caution: bool
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
+    """The decisions on keyed vignettes and, per decision, whether sharing was lawful,
+    whether it was refused where lawful and whether it was made where not lawful."""
+    d = decisions[decisions["vignette"].isin(list(positions))]
+    lawful_of = {v: p in LAWFUL for v, p in positions.items()}
+    lawful = np.fromiter(
+        (lawful_of[v] for v in d["vignette"].to_numpy(dtype=object)), dtype=bool, count=len(d)
+    )
+    decision = d["decision"].to_numpy(dtype=object)
+    refused = decision == "dont_share"
+    if unsure_is_caution:
+        refused |= decision == "unsure"
+    return d, lawful, lawful & refused, ~lawful & (decision == "share")
+
+
 def classify(
     decisions: pd.DataFrame, positions: Mapping[str, str], *, unsure_is_caution: bool = True
 ) -> pd.DataFrame:
     """Mark each decision: ``lawful`` (sharing was lawful), ``caution`` (did not share
     where lawful) and ``oversharing`` (shared where not lawful). Vignettes without a keyed
     position are dropped."""
-    d = decisions[decisions["vignette"].isin(list(positions))].copy()
-    lawful = d["vignette"].map(lambda v: positions[v] in LAWFUL).astype(bool)
-    refused = d["decision"].eq("dont_share")
-    if unsure_is_caution:
-        refused |= d["decision"].eq("unsure")
-    d["lawful"] = lawful
-    d["caution"] = lawful & refused
-    d["oversharing"] = ~lawful & d["decision"].eq("share")
-    return d
+    d, lawful, caution, oversharing = _flags(decisions, positions, unsure_is_caution)
+    return d.assign(lawful=lawful, caution=caution, oversharing=oversharing)
 
 
 def calibration(
@@ -96,36 +112,44 @@ def calibration(
     independent for the interval, so it is somewhat narrow when the same participants
     answer several vignettes.
     """
-    d = classify(decisions, positions, unsure_is_caution=unsure_is_caution)
-    d["unlawful"] = ~d["lawful"]
+    d, lawful, caution, oversharing = _flags(decisions, positions, unsure_is_caution)
     keys = list(by or [])
-    grouped = (
-        d.groupby(keys, observed=True, sort=True) if keys else d.assign(_all=0).groupby("_all")
-    )
-    agg = grouped.agg(
-        lawful_n=("lawful", "sum"),
-        caution=("caution", "sum"),
-        unlawful_n=("unlawful", "sum"),
-        oversharing=("oversharing", "sum"),
-        participants=("response_id", "nunique"),
-    )
-    out = pd.DataFrame(index=agg.index)
-    out["lawful_n"] = agg["lawful_n"].astype(int)
+    # Group codes and bincounts: named aggregation costs milliseconds per call, and a
+    # national run makes two calls per area and wave.
+    if keys:
+        grouped = d.groupby(keys, observed=True, sort=True)
+        participants = grouped["response_id"].nunique()
+        index = participants.index
+        codes = grouped.ngroup().to_numpy(dtype=float, na_value=-1).astype(int)
+        participants = participants.to_numpy(dtype=int)
+    elif len(d):
+        index = pd.RangeIndex(1)
+        codes = np.zeros(len(d), dtype=int)
+        participants = np.array([d["response_id"].nunique()])
+    else:
+        index = pd.RangeIndex(0)
+        codes = np.zeros(0, dtype=int)
+        participants = np.zeros(0, dtype=int)
+    grouped_rows = codes >= 0
+    codes = codes[grouped_rows]
+
+    def total(flag: np.ndarray) -> np.ndarray:
+        return np.bincount(codes, weights=flag[grouped_rows], minlength=len(index))
+
+    lawful_n, unlawful_n = total(lawful), total(~lawful)
+    cautious, sharing = total(caution), total(oversharing)
     with np.errstate(all="ignore"):
-        out["over_caution"] = np.where(
-            agg["lawful_n"] > 0, agg["caution"] / agg["lawful_n"], np.nan
-        )
-        out["over_caution_low"], out["over_caution_high"] = wilson_interval(
-            agg["caution"].to_numpy(), agg["lawful_n"].to_numpy(), level
-        )
-        out["unlawful_n"] = agg["unlawful_n"].astype(int)
-        out["over_sharing"] = np.where(
-            agg["unlawful_n"] > 0, agg["oversharing"] / agg["unlawful_n"], np.nan
-        )
-        out["over_sharing_low"], out["over_sharing_high"] = wilson_interval(
-            agg["oversharing"].to_numpy(), agg["unlawful_n"].to_numpy(), level
-        )
-    out["participants"] = agg["participants"].astype(int)
-    if not keys:
-        out = out.reset_index(drop=True)
-    return out[COLUMNS]
+        caution_low, caution_high = wilson_interval(cautious, lawful_n, level)
+        sharing_low, sharing_high = wilson_interval(sharing, unlawful_n, level)
+        columns = {
+            "lawful_n": lawful_n.astype(int),
+            "over_caution": np.where(lawful_n > 0, cautious / lawful_n, np.nan),
+            "over_caution_low": caution_low,
+            "over_caution_high": caution_high,
+            "unlawful_n": unlawful_n.astype(int),
+            "over_sharing": np.where(unlawful_n > 0, sharing / unlawful_n, np.nan),
+            "over_sharing_low": sharing_low,
+            "over_sharing_high": sharing_high,
+            "participants": participants,
+        }
+    return pd.DataFrame(columns, index=index)[COLUMNS]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from analysis.context import Context
@@ -10,21 +11,21 @@ from analysis.verdict import Reason
 
 def coverage(sector: pd.Series, ctx: Context) -> tuple[pd.DataFrame, list[str], list[Reason]]:
     me = ctx.rules.minimum_evidence
-    counts = sector.value_counts().reindex(ctx.sectors, fill_value=0)
+    # Plain arrays first (this runs once per area and wave), the table once at the end.
+    codes = pd.Index(ctx.sectors).get_indexer(np.asarray(sector, dtype=object))
+    n = np.bincount(codes[codes >= 0], minlength=len(ctx.sectors)).astype(np.int64)
+    titles = [ctx.sector_names.get(s, s) for s in ctx.sectors]
+    key = np.array([s in ctx.key_sectors for s in ctx.sectors], dtype=bool)
+    is_covered = n >= me.respondents_per_sector
     table = pd.DataFrame(
-        {
-            "name": [ctx.sector_names.get(s, s) for s in ctx.sectors],
-            "n": counts.to_numpy(),
-            "key": [s in ctx.key_sectors for s in ctx.sectors],
-        },
+        {"name": titles, "n": n, "key": key, "covered": is_covered},
         index=pd.Index(ctx.sectors, name="sector"),
     )
-    table["covered"] = table["n"] >= me.respondents_per_sector
-    covered = table[table["covered"]]
-    covered_key = covered[covered["key"]]
-    missing_key = [s for s in ctx.key_sectors if not table.loc[s, "covered"]]
+    covered = [s for s, c in zip(ctx.sectors, is_covered, strict=True) if c]
+    covered_key = [s for s in covered if s in ctx.key_sectors]
+    missing_key = [s for s in ctx.key_sectors if s not in covered]
     reasons = []
-    total = int(table["n"].sum())
+    total = int(n.sum())
     if total < me.respondents:
         reasons.append(
             Reason(
@@ -49,7 +50,7 @@ def coverage(sector: pd.Series, ctx: Context) -> tuple[pd.DataFrame, list[str], 
             )
         )
     if len(covered_key) < me.covered_key_sectors:
-        names = ", ".join(covered_key["name"]) or "none"
+        names = ", ".join(ctx.sector_names.get(s, s) for s in covered_key) or "none"
         missing = ", ".join(ctx.sector_names.get(s, s) for s in missing_key)
         reasons.append(
             Reason(

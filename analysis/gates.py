@@ -30,11 +30,19 @@ def evaluate_gate(
 
     limit = f"below {gate.below:.2f}" if gate.below is not None else f"above {gate.above:.2f}"
     if gate.metric == "key_pair_mutual_trust":
-        key = pairs[pairs["a"].isin(ctx.key_sectors) & pairs["b"].isin(ctx.key_sectors)]
-        key = key[(key["n_ab"] >= gate.min_n) & (key["n_ba"] >= gate.min_n)]
-        if key.empty:
+        # Plain arrays: this runs for two gates in every area and wave.
+        keys = set(ctx.key_sectors)
+        both_key = np.fromiter(
+            (a in keys and b in keys for a, b in zip(pairs["a"], pairs["b"], strict=True)),
+            dtype=bool,
+            count=len(pairs),
+        )
+        enough = (pairs["n_ab"].to_numpy() >= gate.min_n) & (pairs["n_ba"].to_numpy() >= gate.min_n)
+        candidates = np.flatnonzero(both_key & enough)
+        if not len(candidates):
             return GateResult(gate, False, None)
-        row = key.sort_values("mutual").iloc[0]
+        mutual = pairs["mutual"].to_numpy(dtype=float)[candidates]
+        row = pairs.iloc[candidates[np.argmin(mutual)]]  # the weakest; ties: listed first
         if not tripped(row["mutual"]):
             return GateResult(gate, False, None)
         raters = f"{row['n_ab']} and {row['n_ba']} raters"

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from analysis.aggregation import rwg_j
 from analysis.errors import AnalysisError
 from analysis.readiness import Context, Profile, build_profile
 from analysis.scoring import ScoringModel, keyed_items
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _one_blas_thread(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` with BLAS single-threaded. Each profile's matrix products are small
+    (resamples x one area's respondents), so extra BLAS threads only add synchronisation,
+    and on a busy machine they wait on each other: measured 2-3x slower per profile with
+    one other busy process on two cores."""
+
+    @wraps(func)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with threadpool_limits(limits=1, user_api="blas"):
+            return func(*args, **kwargs)
+
+    return run
 
 
 def wave_order(labels: list[str]) -> list[str]:
@@ -45,6 +67,7 @@ def agreement_by_wave(survey: pd.DataFrame, model: ScoringModel) -> pd.DataFrame
     return table.astype(float).replace([np.inf, -np.inf], np.nan)
 
 
+@_one_blas_thread
 def area_profiles(
     ctx: Context,
     survey: pd.DataFrame,

@@ -120,7 +120,10 @@ def build_profile(
     change; ``agreement`` the rwg(j) of each scale in this wave (see
     :func:`analysis.profiles.agreement_by_wave`)."""
     rules, model = ctx.rules, ctx.model
-    survey = survey.sort_values("response_id") if "response_id" in survey else survey
+    # A fixed order (whatever order the rows came in), grouped by sector so that each
+    # sector's bootstrap counts fill one block of columns.
+    if "response_id" in survey:
+        survey = survey.sort_values(["sector", "response_id"], kind="stable")
     scores = score(survey, model)
     sectors = survey["sector"].to_numpy()
     n = len(survey)
@@ -266,14 +269,13 @@ def _pairs_with_intervals(
         members = np.flatnonzero(sectors == code)
         if len(members):
             cells[:, a, :] = weighted_means(counts[:, members], values[members])
-    pos = {c: i for i, c in enumerate(order)}
-    ia = pairs["a"].map(pos).to_numpy()
-    ib = pairs["b"].map(pos).to_numpy()
+    ia = pd.Index(order).get_indexer(pairs["a"])
+    ib = pd.Index(order).get_indexer(pairs["b"])
     mutual = (cells[:, ia, ib] + cells[:, ib, ia]) / 2
     asym = (cells[:, ia, ib] - cells[:, ib, ia]) / 2
     pairs["mutual_low"], pairs["mutual_high"] = percentile_interval(mutual, level)
     pairs["asymmetry_low"], pairs["asymmetry_high"] = percentile_interval(asym, level)
-    return pairs, {"trust_cells": cells}
+    return pairs, {}
 
 
 def change_between(before: Profile, after: Profile, level: float) -> pd.DataFrame:

@@ -13,20 +13,24 @@ def triangulation(
 ) -> pd.DataFrame:
     """Interview ratings beside the survey score of the same dimension."""
     rows = []
-    per_interview = (
-        ratings.groupby(["interview", "dimension"])["rating"].mean().reset_index()
-        if len(ratings)
-        else pd.DataFrame(columns=["interview", "dimension", "rating"])
-    )
+    # Each interview's mean rating per dimension (two coders of one interview count once),
+    # split by dimension once rather than filtered per dimension.
+    by_dimension: dict[str, np.ndarray] = {}
+    if len(ratings):
+        per_interview = ratings.groupby(["interview", "dimension"])["rating"].mean()
+        dims = per_interview.index.get_level_values("dimension").to_numpy()
+        values = per_interview.to_numpy(dtype=float)
+        by_dimension = {d: values[dims == d] for d in pd.unique(dims)}
     for dim, (title, survey_scale) in ctx.dimensions.items():
-        r = per_interview.loc[per_interview["dimension"] == dim, "rating"].astype(float)
+        r = by_dimension.get(dim, np.empty(0))
         if survey_scale in scales.index:
             survey_value = scales.loc[survey_scale, "estimate"]
         elif ctx.model.trust is not None and survey_scale == ctx.model.trust.scale:
             survey_value = pillars.loc[ctx.model.trust.pillar, "estimate"]
         else:
             survey_value = np.nan
-        interview_value = r.mean() if len(r) else np.nan
+        answered = r[~np.isnan(r)]
+        interview_value = answered.mean() if len(answered) else np.nan
         diff = interview_value - survey_value
         rows.append(
             {

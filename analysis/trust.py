@@ -87,11 +87,10 @@ class TrustMatrix:
         """Sector pairs ranked from the lowest mutual trust up (ties: larger asymmetry
         first)."""
         pairs = self.pairs()
-        pairs["abs_asymmetry"] = pairs["asymmetry"].abs()
-        ranked = pairs.sort_values(["mutual", "abs_asymmetry"], ascending=[True, False])
-        ranked = ranked.drop(columns="abs_asymmetry").reset_index(drop=True)
-        ranked.index = ranked.index + 1
-        ranked.index.name = "rank"
+        # A stable sort on (mutual, -|asymmetry|), as one array operation.
+        order = np.lexsort((-pairs["asymmetry"].abs().to_numpy(), pairs["mutual"].to_numpy()))
+        ranked = pairs.take(order)
+        ranked.index = pd.RangeIndex(1, len(ranked) + 1, name="rank")
         return ranked if k is None else ranked.head(k)
 
 
