@@ -18,6 +18,7 @@ import pandas as pd
 from analysis.aggregation import icc1, icc2, rwg_j
 from analysis.comparison import compare_groups
 from analysis.errors import AnalysisError
+from analysis.factors import factor_analysis, parallel_analysis
 from analysis.reliability import cronbach_alpha, item_analysis, mcdonald_omega
 from analysis.scoring import ScoringModel, keyed_items, score
 
@@ -37,6 +38,9 @@ class PanelReport:
     comparisons: pd.DataFrame
     pairwise: pd.DataFrame
     correlations: pd.DataFrame
+    parallel: pd.DataFrame  # observed vs simulated eigenvalues
+    n_factors: int  # suggested by parallel analysis
+    loadings: pd.DataFrame  # oblimin-rotated minres loadings, items x factors
 
     def to_json(self) -> str:
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -52,6 +56,11 @@ class PanelReport:
                 "comparisons": records(self.comparisons),
                 "pairwise": records(self.pairwise),
                 "correlations": records(self.correlations),
+                "factor_structure": {
+                    "n_factors": self.n_factors,
+                    "eigenvalues": records(self.parallel),
+                    "loadings": records(self.loadings),
+                },
             },
             indent=2,
             default=float,
@@ -63,17 +72,35 @@ class PanelReport:
 
     def to_markdown(self) -> str:
         lines = [f"# Psychometrics: {self.instrument}", ""]
-        lines += ["## Scales", "", _md_table(self.scales.drop(columns=["aggregation_note"])), ""]
+        lines += [
+            "## Scales",
+            "",
+            markdown_table(self.scales.drop(columns=["aggregation_note"])),
+            "",
+        ]
         lines += ["### Can area scores be used?", ""]
         for scale, row in self.scales.iterrows():
             lines.append(f"- **{scale}**: {row['aggregation_note']}")
-        lines += ["", "## Items", "", _md_table(self.items), ""]
-        lines += ["## Sector comparisons", "", _md_table(self.comparisons), ""]
-        lines += ["## Correlations between pillars", "", _md_table(self.correlations), ""]
+        lines += ["", "## Items", "", markdown_table(self.items), ""]
+        lines += ["## Sector comparisons", "", markdown_table(self.comparisons), ""]
+        lines += ["## Correlations between pillars", "", markdown_table(self.correlations), ""]
+        lines += [
+            "## Factor structure",
+            "",
+            f"Parallel analysis suggests {self.n_factors} factors (observed factor eigenvalues "
+            "above the 95th percentile of those of random data).",
+            "",
+            markdown_table(self.parallel),
+            "",
+            "Minres loadings, oblimin rotation:",
+            "",
+            markdown_table(self.loadings),
+            "",
+        ]
         return "\n".join(lines)
 
 
-def _md_table(frame: pd.DataFrame) -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
     frame = frame.reset_index()
     head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
     rule = "|" + "---|" * len(frame.columns)
@@ -201,6 +228,7 @@ def panel_report(
         row["note"] = "; ".join(notes)
         scale_rows.append(row)
     scales = pd.DataFrame(scale_rows).set_index("scale")
+    parallel, n_factors, loadings = factor_structure(survey, model)
     return PanelReport(
         instrument=instrument,
         scales=scales,
@@ -209,7 +237,36 @@ def panel_report(
         comparisons=pd.DataFrame(comp_rows).set_index("scale") if comp_rows else pd.DataFrame(),
         pairwise=pd.concat(pair_rows, ignore_index=True) if pair_rows else pd.DataFrame(),
         correlations=scores.pillars.corr(method="pearson", min_periods=10),
+        parallel=parallel,
+        n_factors=n_factors,
+        loadings=loadings,
     )
+
+
+def factor_structure(
+    survey: pd.DataFrame, model: ScoringModel, *, seed: int = 20261121
+) -> tuple[pd.DataFrame, int, pd.DataFrame]:
+    """Parallel analysis over every Likert item (reverse-keyed), then a minres solution
+    with that many factors, oblimin-rotated. Empty tables where it cannot be computed.
+
+    In R: ``psych::fa.parallel(x, fm = "minres")`` then
+    ``psych::fa(x, nfactors, fm = "minres", rotate = "oblimin")``."""
+    blocks = [
+        pd.DataFrame(keyed_items(survey, s), columns=list(s.items), index=survey.index)
+        for s in model.scales
+        if s.kind == "likert"
+    ]
+    if not blocks:
+        return pd.DataFrame(), 0, pd.DataFrame()
+    items = pd.concat(blocks, axis=1)
+    try:
+        pa = parallel_analysis(items, seed=seed)
+        if pa.n_factors < 1:
+            return pa.eigenvalues, 0, pd.DataFrame()
+        solution = factor_analysis(items, pa.n_factors, rotation="oblimin")
+    except AnalysisError:
+        return pd.DataFrame(), 0, pd.DataFrame()
+    return pa.eigenvalues, pa.n_factors, solution.loadings
 
 
 def coder_agreement(ratings: pd.DataFrame) -> pd.DataFrame:

@@ -260,7 +260,7 @@ def _profile_text(p, cat) -> str:
 )
 def psychometrics_command(key: str, fmt: str) -> None:
     """The panel's psychometrics report of an instrument, pooled over every area."""
-    from analysis.psychometrics import coder_agreement, panel_report
+    from analysis.psychometrics import coder_agreement, markdown_table, panel_report
     from analysis.readiness import context_from_catalogue
     from survey.evidence import evidence
 
@@ -281,7 +281,7 @@ def psychometrics_command(key: str, fmt: str) -> None:
             click.echo(table.to_csv(), nl=False)
         else:
             click.echo("# Inter-coder agreement (Cohen's kappa) per interview dimension\n")
-            click.echo(table.to_markdown() if hasattr(table, "to_markdown") else table.to_string())
+            click.echo(markdown_table(table))
         return
     if inst.kind != "survey":
         raise click.ClickException(
