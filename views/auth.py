@@ -53,6 +53,9 @@ def logout() -> None:
 def login_page() -> None:
     """The login form (and SSO button, and the demo picker where allowed)."""
     st.title("Sharing Readiness")
+    _, note = state.store()
+    if note:
+        st.info(note)
     st.write("Sign in to see readiness profiles.")
     with st.form("login"):
         username = st.text_input("User name", key="login_username")
