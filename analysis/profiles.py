@@ -113,3 +113,17 @@ def area_profiles(
             out.append(profile)
             previous = profile
     return out
+
+
+def median_of_areas(survey: pd.DataFrame, model: ScoringModel) -> pd.Series:
+    """The benchmark beside an area's scores: for every scale and pillar, the median over
+    areas of each area's latest-wave mean. Index: scale and pillar ids."""
+    from analysis.scoring import score
+
+    if survey.empty:
+        return pd.Series(dtype=float)
+    latest = survey.groupby("area")["wave"].transform("max")
+    current = survey[survey["wave"] == latest]
+    scores = score(current, model)
+    table = pd.concat([scores.scales, scores.pillars], axis=1)
+    return table.groupby(current["area"].to_numpy()).mean().median()

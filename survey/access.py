@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -21,6 +22,8 @@ from survey import audit, evidence
 from survey.accounts import Account, Scope
 from survey.instruments import Catalogue
 from survey.profiles import load_profiles
+
+MIN_AREAS_FOR_BENCHMARK = 5
 
 
 class AccessDenied(Exception):
@@ -87,19 +90,39 @@ class ScopedData:
         return load_profiles(self.engine, self.catalogue, self.areas)
 
     def profiles(self) -> list[Profile]:
-        """Every visible (area, wave) profile, waves in order."""
+        """Every visible (area, wave) profile, waves in order (the portfolio's view)."""
         return list(self._profiles)
+
+    def area_profiles(self, area: str) -> list[Profile]:
+        """One area's profiles, waves in order; computed from that area's evidence alone
+        unless every profile is already at hand."""
+        self._check(area)
+        if "_profiles" in self.__dict__:
+            return [p for p in self._profiles if p.area == area]
+        if area not in self._by_area:
+            self._by_area[area] = load_profiles(self.engine, self.catalogue, [area])
+        return self._by_area[area]
+
+    @cached_property
+    def _by_area(self) -> dict[str, list[Profile]]:
+        return {}
 
     def profile(self, area: str, wave: str | None = None) -> Disclosed:
         """One area's profile (latest wave by default), after disclosure control."""
-        self._check(area)
-        mine = [p for p in self._profiles if p.area == area]
+        mine = self.area_profiles(area)
         if not mine:
             raise AccessDenied("there is no evidence for that area yet")
         chosen = mine[-1] if wave is None else next((p for p in mine if p.wave == wave), None)
         if chosen is None:
             raise AccessDenied("that area has no such wave")
-        return self.disclose(chosen)
+        key = (chosen.area, chosen.wave)
+        if key not in self._disclosed:
+            self._disclosed[key] = self.disclose(chosen)
+        return self._disclosed[key]
+
+    @cached_property
+    def _disclosed(self) -> dict[tuple[str, str], Disclosed]:
+        return {}
 
     def disclose(self, p: Profile) -> Disclosed:
         rules = self.rules
@@ -127,8 +150,9 @@ class ScopedData:
                 for a, b in zip(pairs["a"], pairs["b"], strict=True)
             ]
             pairs = pairs[keep]
+        scores = {name: _few_hidden(getattr(p, name), rules.min_group) for name in SCORED}
         return Disclosed(
-            profile=replace(p, pairs=pairs),
+            profile=replace(p, pairs=pairs, **scores),
             coverage=cov,
             trust_mean=mean,
             trust_n=n,
@@ -137,6 +161,19 @@ class ScopedData:
             asymmetry=asym,
             calibration_by_sector=calib,
         )
+
+    def benchmark(self) -> pd.Series:
+        """Median over all areas of each scale and pillar (latest waves): a pooled figure,
+        shown to every role beside an area's own scores. Empty with fewer than
+        ``MIN_AREAS_FOR_BENCHMARK`` areas, where a median would give other areas away
+        (with two areas, the median and one's own mean give the other's)."""
+        from analysis.profiles import median_of_areas
+        from analysis.readiness import context_from_catalogue
+
+        survey = evidence.survey_frame(self.engine, None)
+        if survey["area"].nunique() < MIN_AREAS_FOR_BENCHMARK:
+            return pd.Series(dtype=float)
+        return median_of_areas(survey, context_from_catalogue(self.catalogue).model)
 
     # -- free text ---------------------------------------------------------------------
     def texts(self, area: str, wave: str) -> pd.DataFrame:
@@ -167,8 +204,12 @@ class ScopedData:
         return out.reset_index(drop=True)
 
     # -- exports -----------------------------------------------------------------------
-    def export_profile_csv(self, area: str, wave: str | None = None) -> bytes:
-        """The profile's pillar and scale table as CSV, formulas neutralised; audited."""
+    def export_profile_csv(
+        self, area: str, wave: str | None = None, *, audited: bool = True
+    ) -> bytes:
+        """The profile's pillar and scale table as CSV, formulas neutralised. Audited,
+        unless the caller records the export itself (a page prepares the file before the
+        user clicks; see :meth:`record_export`)."""
         d = self.profile(area, wave)
         p = d.profile
         table = pd.concat(
@@ -181,20 +222,47 @@ class ScopedData:
         table.insert(0, "verdict", p.verdict.label)
         table.insert(0, "wave", p.wave)
         table.insert(0, "area", p.area)
-        audit.record(self.engine, self.account.username, "export", area=area, what="profile")
-        return _csv(table)
+        if audited:
+            self.record_export(what="profile", area=area)
+        return csv_bytes(table)
 
-    def export_microdata_csv(self, key: str) -> bytes:
-        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
+    def record_export(self, *, what: str, area: str | None = None) -> None:
+        audit.record(self.engine, self.account.username, "export", area=area, what=what)
+
+    def pooled(self, key: str) -> pd.DataFrame:
+        """Pooled, pseudonymised survey microdata (areas coded, rare categories merged, no
+        identifiers or free text): what the panel analyses. Not for partnership members."""
         if self.scope.role == "partnership":
             raise AccessDenied("pooled microdata is for the panel and engagement managers")
         survey = evidence.survey_frame(self.engine, None)
         micro, _ = privacy.pseudonymise(survey, key=key, rules=self.rules)
+        return micro
+
+    def export_microdata_csv(self, key: str) -> bytes:
+        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
+        micro = self.pooled(key)
         audit.record(self.engine, self.account.username, "export", what="microdata")
-        return _csv(micro)
+        return csv_bytes(micro)
 
 
-def _csv(frame: pd.DataFrame) -> bytes:
+SCORED = ("pillars", "scales")
+_SCORE_COLUMNS = ("estimate", "low", "high", "band", "rwg_j")
+
+
+def _few_hidden(table: pd.DataFrame, min_group: int) -> pd.DataFrame:
+    """A score from fewer than ``min_group`` respondents (a whole area-wave can be that
+    small) is shown like one nobody answered: the count stays, the numbers and band go."""
+    out = table.copy()
+    few = (out["n"] > 0) & (out["n"] < min_group)
+    for column in _SCORE_COLUMNS:
+        if column in out.columns:
+            out.loc[few, column] = np.nan
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    # CRLF rows (RFC 4180): the writer then quotes any cell holding a carriage return, which
+    # spreadsheets would otherwise read as the start of a new row (and maybe a formula).
     out = io.StringIO()
-    privacy.neutralise_frame(frame).to_csv(out, index=False)
+    privacy.neutralise_frame(frame).to_csv(out, index=False, lineterminator="\r\n")
     return out.getvalue().encode("utf-8-sig")

@@ -28,6 +28,9 @@ MAX_FAILURES = 5
 LOCK_FOR = timedelta(minutes=15)
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()
+# Checked against when there is no hash to check, so that an unknown user name takes as
+# long to refuse as a wrong password (the time taken must not tell which names exist).
+_DUMMY_HASH = _HASHER.hash("no account has this password")
 
 
 class AccountError(Exception):
@@ -200,13 +203,15 @@ def authenticate(
         user = session.scalars(select(User).where(User.username == username.strip())).first()
         actor = user.username if user else (username.strip()[:100] or "?")
         locked = _aware(user.locked_until) if user else None
+        stored = user.password_hash if user is not None else None
+        correct = _verify(stored or _DUMMY_HASH, password) and stored is not None
         if user is None or user.password_hash is None:
             why = "unknown user"
         elif user.disabled:
             why = "disabled"
         elif locked and locked > now:
             why = "locked"
-        elif not _verify(user.password_hash, password):
+        elif not correct:
             why = "wrong password"
             user.failed_logins = (user.failed_logins or 0) + 1
             if user.failed_logins >= MAX_FAILURES:

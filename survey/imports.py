@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, insert, select
 from sqlalchemy.orm import Session
 
+from survey import audit
 from survey.columns import Column, ValueProblem, columns
 from survey.instruments import Catalogue, default_catalogue
 from survey.models import (
@@ -206,8 +207,19 @@ def write(
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Write a validated file in one transaction; all of it or nothing."""
+    """Write a validated file in one transaction; all of it or nothing. The import is
+    audited in the same transaction; a file rejected for its problems is audited too."""
     if not v.ok:
+        audit.record(
+            engine,
+            imported_by or "unknown",
+            "import_rejected",
+            area=area[:40],
+            file=v.file_name,
+            instrument=v.instrument_key,
+            wave=wave,
+            problems=len(v.problems),
+        )
         raise ImportRejected(v.problems, v.truncated)
     labels = [("area code", area, 40), ("wave label", wave, 40), ("area name", area_name, 200)]
     bad = [
@@ -261,6 +273,18 @@ def write(
             _write_chunk(session, inst, batch, wave_obj.id, v.rows[chunk], v.raw[chunk], orgs)
             if progress:
                 progress("writing", min(start + _CHUNK, total), total)
+        audit.record(
+            session.connection(),
+            imported_by or "unknown",
+            "import",
+            area=area,
+            file=v.file_name,
+            rows=total,
+            instrument=inst.key,
+            version=inst.version,
+            wave=wave,
+            batch=batch.id,
+        )
         return ImportResult(batch.id, total, area, wave, inst.key, inst.version)
 
 

@@ -84,7 +84,10 @@ def _demo_picker() -> None:
         "DEMO: this database holds only the fictional sample data, so you may try each role "
         "without an account. Demo mode ends as soon as real evidence is imported."
     )
-    role = st.selectbox("Role", list(ROLES), format_func=ROLES.get, key="demo_role", index=1)
+    # No demo administrator: accounts and the audit log are real even while the evidence is
+    # only the sample, and a demo visitor has given no password.
+    roles = [r for r in ROLES if r != "admin"]
+    role = st.selectbox("Role", roles, format_func=ROLES.get, key="demo_role", index=0)
     area = None
     if role == "partnership":
         areas = list(state.all_waves()["area"].unique())

@@ -6,6 +6,9 @@ Scoped data is cached per account and data version, so new evidence is seen at o
 
 from __future__ import annotations
 
+import os
+import secrets
+
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine, func, select
@@ -64,6 +67,143 @@ def _all_waves(version: int) -> pd.DataFrame:
 def all_waves() -> pd.DataFrame:
     """Every area and wave: only for the demo picker, which exists only for sample data."""
     return _all_waves(data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _area_names(account: Account, version: int) -> dict[str, str]:
+    table = scoped(account).waves()
+    return dict(zip(table["area"], table["area_name"], strict=True))
+
+
+def area_names(account: Account) -> dict[str, str]:
+    """Names of the areas this account may see."""
+    return _area_names(account, data_version())
+
+
+def area_name(area: str) -> str:
+    account = st.session_state["account"]
+    return area_names(account).get(area, area)
+
+
+@st.cache_data(show_spinner=False)
+def _benchmark(version: int) -> pd.Series:
+    engine, _ = store()
+    account = Account("system:benchmark", "manager")
+    return ScopedData(engine, account, catalogue()).benchmark()
+
+
+def benchmark(account: Account) -> pd.Series:
+    """Median of all areas per scale and pillar (pooled, same for every viewer)."""
+    return _benchmark(data_version())
+
+
+@st.cache_data(show_spinner="Computing every area's profile…")
+def _portfolio(account: Account, version: int) -> pd.DataFrame:
+    from analysis.portfolio import portfolio_table
+
+    data = scoped(account)
+    names = {s.code: s.short for s in catalogue().sectors.sectors}
+    disclosed = [data.disclose(p).profile for p in data.profiles()]
+    return portfolio_table(disclosed, names)
+
+
+def portfolio(account: Account) -> pd.DataFrame:
+    return _portfolio(account, data_version())
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A table as CSV for download, spreadsheet formulas neutralised."""
+    from survey.access import csv_bytes as to_csv
+
+    return to_csv(frame)
+
+
+def pseudonym_key() -> str:
+    """``READINESS_PSEUDONYM_KEY``; without it, a random key for this process (area codes
+    then change when the dashboard restarts, which is safe but not stable)."""
+    key = os.environ.get("READINESS_PSEUDONYM_KEY", "")
+    return key if len(key) >= 16 else _process_key()
+
+
+@st.cache_resource
+def _process_key() -> str:
+    return secrets.token_hex(16)
+
+
+@st.cache_data(show_spinner="Pooling the evidence…")
+def _pooled(account: Account, version: int) -> pd.DataFrame:
+    return scoped(account).pooled(pseudonym_key())
+
+
+def pooled(account: Account) -> pd.DataFrame:
+    """Pooled, pseudonymised microdata (the panel's view of the survey)."""
+    return _pooled(account, data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _pooled_scores(account: Account, version: int) -> pd.DataFrame:
+    from analysis.readiness import context_from_catalogue
+    from analysis.scoring import score
+
+    micro = pooled(account)
+    scores = score(micro, context_from_catalogue(catalogue()).model)
+    table = pd.concat([scores.pillars, scores.scales], axis=1)
+    table["sector"] = micro["sector"].to_numpy()
+    return table
+
+
+def pooled_scores(account: Account) -> pd.DataFrame:
+    """Per pooled respondent: pillar and scale scores and the (merged) sector."""
+    return _pooled_scores(account, data_version())
+
+
+@st.cache_data(show_spinner=False)
+def _sector_means(account: Account, version: int, min_group: int) -> pd.DataFrame:
+    scores = pooled_scores(account)
+    counts = scores.groupby("sector").size()
+    means = scores.groupby("sector").mean(numeric_only=True)
+    return means[counts.reindex(means.index) >= min_group]
+
+
+def sector_means(account: Account) -> pd.DataFrame:
+    """Mean of every scale by sector (pooled); sectors below the minimum group left out."""
+    return _sector_means(account, data_version(), scoped(account).rules.min_group)
+
+
+@st.cache_data(show_spinner=False)
+def _pooled_trust(account: Account, version: int):
+    from analysis import privacy
+    from analysis.readiness import context_from_catalogue
+    from analysis.scoring import trust_scores
+    from analysis.trust import trust_matrix
+
+    micro = pooled(account)
+    model = context_from_catalogue(catalogue()).model
+    sectors = list(model.trust.sectors) if model.trust else []
+    trust = trust_scores(micro, model)
+    matrix = trust_matrix(trust, micro["sector"], sectors, min_n=1)
+    sizes = micro["sector"].value_counts().reindex(sectors, fill_value=0)
+    rules = scoped(account).rules
+    return privacy.suppress_matrix(
+        matrix.mean, matrix.n, group_sizes=sizes, min_group=rules.min_group
+    )
+
+
+def pooled_trust(account: Account):
+    """The pooled directed trust matrix after disclosure control: (mean, n, status)."""
+    return _pooled_trust(account, data_version())
+
+
+@st.cache_data(show_spinner="Computing the psychometrics report…")
+def _panel_report(account: Account, version: int):
+    from analysis.psychometrics import panel_report
+    from analysis.readiness import context_from_catalogue
+
+    return panel_report(pooled(account), context_from_catalogue(catalogue()).model)
+
+
+def panel_report(account: Account):
+    return _panel_report(account, data_version())
 
 
 def database_label() -> str:

@@ -1,0 +1,95 @@
+"""Patterns across areas: psychometrics, sectors and pooled trust (the academic panel)."""
+
+import streamlit as st
+
+from survey.access import AccessDenied
+from views import figures, state
+
+account = st.session_state["account"]
+if account.scope.role == "partnership":
+    st.error("Patterns across areas are for the academic panel and engagement managers.")
+    st.stop()
+cat = state.catalogue()
+names = {s.code: s.short for s in cat.sectors.sectors}
+names["other"] = "Other (merged small groups)"
+titles = {x.id: x.title.en for x in cat.survey.scales} | {
+    x.id: x.title.en for x in cat.survey.pillars
+}
+st.title("Patterns across areas")
+st.caption(
+    "Pooled, pseudonymised data: areas are coded, small categories merged, no free text. "
+    "Groups of fewer than 5 respondents are not shown."
+)
+try:
+    pooled = state.pooled(account)
+except AccessDenied as exc:
+    st.error(str(exc).capitalize() + ".")
+    st.stop()
+if pooled.empty:
+    st.info("No survey evidence yet.")
+    st.stop()
+report = state.panel_report(account)
+
+st.header("How well each scale measures")
+table = report.scales
+cols = ["items", "n", "alpha", "alpha_low", "alpha_high", "omega", "rwg_j_median", "icc1", "icc2"]
+st.dataframe(
+    table[[c for c in cols if c in table]],
+    width="stretch",
+    column_config={c: st.column_config.NumberColumn(format="%.3f") for c in cols[2:]},
+    key="scales_table",
+)
+with st.expander("Can area scores be used? (agreement and ICC per scale)"):
+    for scale, row in table.iterrows():
+        st.write(f"{scale}: {row['aggregation_note']}")
+with st.expander(f"Factor structure: parallel analysis suggests {report.n_factors} factors"):
+    st.dataframe(report.loadings.round(2), width="stretch", key="loadings")
+
+st.header("Scales by sector")
+by_sector = state.sector_means(account)
+st.plotly_chart(figures.sector_scale_heatmap(by_sector, names=names), key="sector_heatmap")
+scale = st.selectbox(
+    "Distribution of",
+    list(state.pooled_scores(account).columns.drop("sector")),
+    format_func=lambda s: titles.get(s, s),
+    key="patterns_scale",
+)
+st.plotly_chart(
+    figures.distribution_by_sector(
+        state.pooled_scores(account), value=scale, sector="sector", names=names
+    ),
+    key="distribution",
+)
+if scale in report.comparisons.index:
+    c = report.comparisons.loc[scale]
+    st.write(
+        f"Sectors differ on this scale: Welch F({c['welch_df1']:.0f}, {c['welch_df2']:.1f}) = "
+        f"{c['welch_F']:.2f}, p = {c['welch_p']:.3g}; Kruskal–Wallis H = {c['kruskal_H']:.2f}, "
+        f"p = {c['kruskal_p']:.3g}; ω² = {c['omega_squared']:.3f}, ε² = {c['epsilon_squared']:.3f}."
+    )
+    pairs = report.pairwise[report.pairwise["scale"] == scale].drop(columns="scale")
+    with st.expander("Games–Howell pairwise comparisons"):
+        st.dataframe(pairs, hide_index=True, key="pairwise")
+
+st.header("Pooled trust between sectors")
+mean, n, status = state.pooled_trust(account)
+st.plotly_chart(
+    figures.trust_heatmap(mean, n, status, names=names, mode="trust"), key="pooled_trust"
+)
+
+st.header("Downloads")
+st.download_button(
+    "Pseudonymised microdata (CSV)",
+    data=state.csv_bytes(pooled),
+    file_name="readiness_microdata.csv",
+    mime="text/csv",
+    on_click=state.scoped(account).record_export,
+    kwargs={"what": "microdata"},
+    key="download_microdata",
+)
+st.download_button(
+    "Psychometrics report (Markdown)",
+    data=report.to_markdown(),
+    file_name="readiness_psychometrics.md",
+    key="download_report",
+)

@@ -1,0 +1,61 @@
+"""Pieces several pages share: choosing an area and wave (carried in the URL) and the
+verdict box."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from analysis.verdict import Verdict
+from survey.access import ScopedData
+from views import state
+
+_STYLE = {
+    "ready": st.success,
+    "ready_with_conditions": st.info,
+    "not_yet_ready": st.error,
+    "insufficient_evidence": st.warning,
+}
+
+
+def area_and_wave(data: ScopedData, *, key: str) -> tuple[str, str] | None:
+    """Area and wave selectors, starting from ``?area=…&wave=…`` when the user may see that
+    area, and writing the choice back to the URL so a view can be shared.
+
+    An area the user may not see is treated exactly like one that does not exist."""
+    areas = data.areas
+    if not areas:
+        st.info("There is no area for you to see yet.")
+        return None
+    asked = st.query_params.get("area")
+    if asked and asked not in areas:
+        st.warning("That area is not available to you. Showing one you can see.")
+    names = state.area_names(data.account)
+    area = st.selectbox(
+        "Area",
+        areas,
+        index=areas.index(asked) if asked in areas else 0,
+        format_func=lambda a: f"{names.get(a, a)} ({a})",
+        key=f"{key}_area",
+    )
+    waves = [p.wave for p in data.area_profiles(area)]
+    if not waves:
+        st.info("This area has no evidence yet.")
+        return None
+    asked_wave = st.query_params.get("wave")
+    wave = st.selectbox(
+        "Wave",
+        waves,
+        index=waves.index(asked_wave) if asked_wave in waves else len(waves) - 1,
+        key=f"{key}_wave_{area}",
+    )
+    st.query_params["area"] = area
+    st.query_params["wave"] = wave
+    return area, wave
+
+
+def verdict_box(verdict: Verdict) -> None:
+    """The verdict in large type, then every reason as a plain sentence."""
+    show = _STYLE.get(verdict.id, st.info)
+    show(f"**Verdict: {verdict.label}**")
+    for reason in verdict.reasons:
+        st.markdown(f"- {reason.text}")
