@@ -5,12 +5,18 @@ import streamlit as st
 from views import auth
 
 st.set_page_config(page_title="Sharing Readiness", layout="wide")
+if "survey" in st.query_params:  # a survey link: answered without signing in
+    st.navigation([st.Page("views/take_survey.py", title="Survey")], position="hidden").run()
+    st.stop()
 account = auth.current()
 if account is None:
     st.navigation([st.Page(auth.login_page, title="Sign in")]).run()
     st.stop()
 
 pages = [st.Page("views/overview.py", title="Areas and waves", default=True)]
+if account.scope.can_import:
+    pages.append(st.Page("views/evidence.py", title="Evidence"))
+    pages.append(st.Page("views/survey_links.py", title="Survey links"))
 if account.scope.can_admin:
     pages.append(st.Page("views/admin.py", title="Administration"))
 with st.sidebar:

@@ -166,3 +166,19 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     area_code: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class SurveyLink(Base):
+    """An open wave of the web survey: whoever has the token may answer it, without an
+    account. Closing a link (``closed_at``) stops new answers; nothing about who answered
+    through it is kept here."""
+
+    __tablename__ = "survey_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    area_code: Mapped[str] = mapped_column(String(40))
+    wave_label: Mapped[str] = mapped_column(String(40))
+    instrument_key: Mapped[str] = mapped_column(String(60))
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -127,7 +127,7 @@ def test_migrations_create_the_schema_at_head(engine):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert schema_version(engine) == head
     tables = set(inspect(engine).get_table_names())
-    assert tables == set(STORED) | {"alembic_version", "users", "audit_log"}
+    assert tables == set(STORED) | {"alembic_version", "users", "audit_log", "survey_links"}
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 
 

@@ -1,0 +1,73 @@
+"""Survey links: open a wave of the staff survey for an area, and close it again
+(engagement managers and administrators).
+
+Anyone holding an open link can answer the survey without an account; each answer is
+saved as one anonymous response of that area and wave."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from survey import collect
+from survey.evidence import waves
+from views import state
+
+account = st.session_state["account"]
+if not account.scope.can_import:
+    st.error("This page is for engagement managers.")
+    st.stop()
+engine, _ = state.store()
+cat = state.catalogue()
+surveys = [k for k, inst in cat.instruments.items() if inst.kind == "survey"]
+
+
+def page_url() -> str | None:
+    return getattr(getattr(st, "context", None), "url", None)
+
+
+def close(token: str) -> None:
+    try:
+        collect.close_link(engine, token)
+    except collect.LinkNotOpen:
+        st.session_state["links_note"] = "That link was already closed."
+    else:
+        st.session_state["links_note"] = "The link is closed: it takes no more answers."
+
+
+st.title("Survey links")
+st.write(
+    "Open a wave of the survey for an area: anyone with the link can answer it, without an "
+    "account, until you close it. Answers are anonymous: no name, address or account is kept."
+)
+known = waves(engine)
+if not known.empty:
+    st.caption("Areas so far: " + ", ".join(sorted(set(known["area"]))))
+with st.form("link_form"):
+    left, middle, right = st.columns(3)
+    area = left.text_input("Area code", key="link_area", max_chars=collect.MAX_LABEL)
+    wave = middle.text_input("Wave label", key="link_wave", max_chars=collect.MAX_LABEL)
+    instrument = right.selectbox(
+        "Survey", surveys, format_func=lambda k: str(cat.get(k).title), key="link_instrument"
+    )
+    opened = st.form_submit_button("Open the wave", key="link_open")
+if opened:
+    try:
+        token = collect.open_link(engine, area, wave, instrument, account.username, catalogue=cat)
+    except collect.LinkError as exc:
+        st.error(f"No link was opened: {exc}.")
+    else:
+        st.success(f"Opened {area.strip()}, wave {wave.strip()}. The link is listed below.")
+if note := st.session_state.pop("links_note", None):
+    st.info(note)
+
+st.subheader("Open links")
+links = collect.open_links(engine)
+if links.empty:
+    st.write("No survey link is open.")
+for link in links.itertuples():
+    text, button = st.columns([5, 1])
+    when = f"{link.created_at:%Y-%m-%d %H:%M}"
+    text.markdown(f"**{link.area}**, wave **{link.wave}**: opened by {link.created_by}, {when}")
+    text.code(collect.link_url(link.token, page_url()), language=None)
+    text.caption(f"Relative address: {collect.link_url(link.token)}")
+    button.button("Close", key=f"link_close_{link.token}", on_click=close, args=(link.token,))
