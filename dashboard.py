@@ -13,12 +13,24 @@ if account is None:
     st.navigation([st.Page(auth.login_page, title="Sign in")]).run()
     st.stop()
 
-pages = [st.Page("views/overview.py", title="Areas and waves", default=True)]
+role = account.scope.role
+profile = st.Page("views/area_profile.py", title="Area profile", url_path="profile")
+portfolio = st.Page("views/portfolio.py", title="Portfolio", url_path="portfolio")
+patterns = st.Page("views/patterns.py", title="Patterns", url_path="patterns")
+overview = st.Page("views/overview.py", title="Areas and waves", url_path="areas")
+if role == "panel":
+    pages = [patterns]
+elif role == "partnership":
+    pages = [profile, overview]
+else:
+    pages = [portfolio, profile, patterns, overview]
 if account.scope.can_import:
-    pages.append(st.Page("views/evidence.py", title="Evidence"))
-    pages.append(st.Page("views/survey_links.py", title="Survey links"))
+    pages += [
+        st.Page("views/evidence.py", title="Evidence", url_path="evidence"),
+        st.Page("views/survey_links.py", title="Survey links", url_path="links"),
+    ]
 if account.scope.can_admin:
-    pages.append(st.Page("views/admin.py", title="Administration"))
+    pages.append(st.Page("views/admin.py", title="Administration", url_path="admin"))
 with st.sidebar:
     st.write(f"Signed in as **{account.label}**")
     if account.username.startswith("demo:"):

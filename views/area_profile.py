@@ -1,5 +1,6 @@
 """Area profile: is this area ready, and if not, exactly why."""
 
+import pandas as pd
 import streamlit as st
 
 from survey.access import AccessDenied
@@ -83,8 +84,9 @@ if len(overall) and overall["lawful_n"].iloc[0] > 0:
     row = overall.iloc[0]
     st.write(
         f"In the workshop scenarios, participants held back where sharing was lawful in "
-        f"{row['over_caution']:.0%} of decisions (n = {row['lawful_n']}) and would have "
-        f"shared where it was not lawful in {row['over_sharing']:.0%} (n = {row['unlawful_n']})."
+        f"{row['over_caution']:.0%} of decisions (n = {int(row['lawful_n'])}) and would have "
+        f"shared where it was not lawful in {row['over_sharing']:.0%} "
+        f"(n = {int(row['unlawful_n'])})."
     )
     st.plotly_chart(
         figures.calibration_chart(d.calibration_by_sector, names=sector_names),
@@ -115,7 +117,12 @@ with left:
         st.plotly_chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
 with right:
     if len(p.cards):
-        st.plotly_chart(figures.evidence_bars(p.cards, kind="cards"), key="cards_chart")
+        st.plotly_chart(
+            figures.evidence_bars(
+                p.cards, kind="cards", pillar_titles=p.pillars["title"].to_dict()
+            ),
+            key="cards_chart",
+        )
 if account.scope.quotes:
     with st.expander("Interview quotes (engagement managers only)"):
         st.dataframe(data.quotes(area, wave), hide_index=True, key="quotes")
@@ -140,7 +147,12 @@ if p.missing_key_sectors:
 
 if p.change is not None:
     st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
-    st.plotly_chart(figures.change_chart(p.change), key="change_chart")
+    st.plotly_chart(
+        figures.change_chart(
+            p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
+        ),
+        key="change_chart",
+    )
 
 st.download_button(
     "Download this profile (CSV)",
