@@ -10,7 +10,7 @@ if "survey" in st.query_params:  # a survey link: answered without signing in
     st.stop()
 account = auth.current()
 if account is None:
-    st.navigation([st.Page(auth.login_page, title="Sign in")]).run()
+    st.navigation(auth.sign_in_pages(), position="hidden").run()
     st.stop()
 
 role = account.scope.role

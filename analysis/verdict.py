@@ -139,6 +139,8 @@ def decide(
         if key not in named:
             named.add(key)
             reasons.append(result.reason)
+    # Critical concerns first: they are what a board must read before anything else.
+    reasons.sort(key=lambda r: r.kind != "gate")
     if not reasons:
         strong = pillars[pillars["band"] == rules.bands[0].id]
         reasons.append(

@@ -366,7 +366,8 @@ def test_a_gate_never_raises_the_verdict(ctx):
     tripped = GateResult(gate, True, Reason("gate", "gate", "x", 1.0, caps=gate.cap))
     verdict = decide(rules=ctx.rules, evidence_reasons=[], pillars=pillars, gates=[tripped])
     assert verdict.id == "not_yet_ready"
-    assert [r.kind for r in verdict.reasons] == ["pillar", "pillar", "gate"]
+    # Critical concerns are listed first.
+    assert [r.kind for r in verdict.reasons] == ["gate", "pillar", "pillar"]
 
 
 # --- properties -----------------------------------------------------------------------------

@@ -50,6 +50,24 @@ def logout() -> None:
         st.logout()
 
 
+PAGE_PATHS = ("profile", "portfolio", "patterns", "areas", "evidence", "links", "admin")
+
+
+def sign_in_pages() -> list:
+    """The sign-in page under every page's address, so that a shared link such as
+    ``/profile?area=ASH`` asks for a sign-in and then opens that view (instead of
+    'page not found')."""
+
+    def under(path: str):
+        def page() -> None:
+            login_page()
+
+        page.__name__ = f"sign_in_{path}"
+        return st.Page(page, title="Sign in", url_path=path)
+
+    return [st.Page(login_page, title="Sign in", default=True)] + [under(p) for p in PAGE_PATHS]
+
+
 def login_page() -> None:
     """The login form (and SSO button, and the demo picker where allowed)."""
     st.title("Sharing Readiness")
