@@ -115,15 +115,21 @@ def area_profiles(
     return out
 
 
-def median_of_areas(survey: pd.DataFrame, model: ScoringModel) -> pd.Series:
-    """The benchmark beside an area's scores: for every scale and pillar, the median over
-    areas of each area's latest-wave mean. Index: scale and pillar ids."""
+def wave_means(survey: pd.DataFrame, model: ScoringModel) -> pd.DataFrame:
+    """Mean and n of every scale and pillar over one group of respondents (index:
+    measure), the figures that :func:`median_of_wave_scores` takes the median of."""
     from analysis.scoring import score
 
-    if survey.empty:
-        return pd.Series(dtype=float)
-    latest = survey.groupby("area")["wave"].transform("max")
-    current = survey[survey["wave"] == latest]
-    scores = score(current, model)
+    scores = score(survey, model)
     table = pd.concat([scores.scales, scores.pillars], axis=1)
-    return table.groupby(current["area"].to_numpy()).mean().median()
+    return pd.DataFrame({"estimate": table.mean(), "n": table.notna().sum()})
+
+
+def median_of_wave_scores(scores: pd.DataFrame) -> pd.Series:
+    """The benchmark beside an area's scores: for every measure, the median over areas of
+    each area's latest-wave mean. ``scores`` has area, wave, measure, estimate."""
+    if scores.empty:
+        return pd.Series(dtype=float)
+    latest = scores.groupby("area")["wave"].transform("max")
+    current = scores[scores["wave"] == latest]
+    return current.groupby("measure")["estimate"].median()

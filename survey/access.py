@@ -167,13 +167,11 @@ class ScopedData:
         shown to every role beside an area's own scores. Empty with fewer than
         ``MIN_AREAS_FOR_BENCHMARK`` areas, where a median would give other areas away
         (with two areas, the median and one's own mean give the other's)."""
-        from analysis.profiles import median_of_areas
-        from analysis.readiness import context_from_catalogue
+        from survey.summaries import median_of_areas, wave_scores
 
-        survey = evidence.survey_frame(self.engine, None)
-        if survey["area"].nunique() < MIN_AREAS_FOR_BENCHMARK:
+        if wave_scores(self.engine)["area"].nunique() < MIN_AREAS_FOR_BENCHMARK:
             return pd.Series(dtype=float)
-        return median_of_areas(survey, context_from_catalogue(self.catalogue).model)
+        return median_of_areas(self.engine)
 
     # -- free text ---------------------------------------------------------------------
     def texts(self, area: str, wave: str) -> pd.DataFrame:

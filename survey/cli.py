@@ -453,9 +453,20 @@ def db() -> None:
 def db_upgrade() -> None:
     """Bring the database schema up to date (migrations keep existing data)."""
     from survey.store import database_url, schema_version
+    from survey.summaries import ensure_scored
 
     engine = _engine()
+    ensure_scored(engine, _catalogue())
     click.echo(f"{database_url()} is at schema version {schema_version(engine)}")
+
+
+@db.command("rescore")
+def db_rescore() -> None:
+    """Rebuild the derived wave scores from the raw answers (after changing scoring)."""
+    from survey.summaries import rescore
+
+    count = rescore(_engine(), _catalogue())
+    click.echo(f"Rescored {count} waves from their raw answers")
 
 
 if __name__ == "__main__":

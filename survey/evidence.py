@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, Select, func, select
+from sqlalchemy import Connection, Engine, Select, func, select
 
 from survey.models import (
     Answer,
@@ -63,8 +63,11 @@ def _scoped(stmt: Select, areas: Iterable[str] | None) -> Select:
     return stmt
 
 
-def _frame(engine: Engine, stmt: Select) -> pd.DataFrame:
-    with engine.connect() as conn:
+def _frame(bind: Engine | Connection, stmt: Select) -> pd.DataFrame:
+    if isinstance(bind, Connection):  # inside a caller's transaction (e.g. an import)
+        result = bind.execute(stmt)
+        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    with bind.connect() as conn:
         result = conn.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
 
@@ -79,15 +82,23 @@ _BASE = (
 
 
 def survey_frame(
-    engine: Engine, areas: Iterable[str] | None = None, items: list[str] | None = None
+    engine: Engine | Connection,
+    areas: Iterable[str] | None = None,
+    items: list[str] | None = None,
+    *,
+    wave_id: int | None = None,
 ) -> pd.DataFrame:
-    """One row per survey respondent: profile columns then one float column per item."""
+    """One row per survey respondent: profile columns then one float column per item.
+
+    ``wave_id`` narrows it to one wave; ``engine`` may be a connection inside a
+    transaction."""
     areas = None if areas is None else list(areas)
+    only = (Response.wave_id == wave_id,) if wave_id is not None else ()
     people = _frame(
         engine,
         _scoped(
             select(*_BASE, Response.co_located, Response.multi_agency_team).where(
-                Response.source == "survey"
+                Response.source == "survey", *only
             ),
             areas,
         ),
@@ -97,7 +108,7 @@ def survey_frame(
         _scoped(
             select(Answer.response_id, Answer.item_id, Answer.value)
             .join(Response, Response.id == Answer.response_id)
-            .where(Response.source == "survey", Answer.value.is_not(None)),
+            .where(Response.source == "survey", Answer.value.is_not(None), *only),
             areas,
         ),
     )

@@ -30,6 +30,7 @@ from survey.models import (
     Wave,
     WorkshopCard,
 )
+from survey.summaries import parsed_frame, refresh_wave
 from survey.tables import UnreadableFile, read_table
 
 Progress = Callable[[str, int, int], None]
@@ -273,6 +274,11 @@ def write(
             _write_chunk(session, inst, batch, wave_obj.id, v.rows[chunk], v.raw[chunk], orgs)
             if progress:
                 progress("writing", min(start + _CHUNK, total), total)
+        if inst.kind == "survey":
+            # A wave new to this file is scored from the rows in hand; a wave that already
+            # had respondents is rescored from everything stored.
+            whole = parsed_frame(v.rows, cat) if not taken else None
+            refresh_wave(session.connection(), wave_obj.id, cat, whole)
         audit.record(
             session.connection(),
             imported_by or "unknown",

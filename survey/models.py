@@ -182,3 +182,15 @@ class SurveyLink(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class WaveScore(Base):
+    """Derived: each wave's mean of every scale and pillar, refreshed whenever survey
+    evidence for the wave is imported (``survey.summaries``). It lets a page show the
+    median of all areas without reading every answer; it can always be rebuilt."""
+
+    __tablename__ = "wave_scores"
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), primary_key=True)
+    measure: Mapped[str] = mapped_column(String(60), primary_key=True)
+    estimate: Mapped[float | None] = mapped_column(Float)
+    n: Mapped[int] = mapped_column(Integer)

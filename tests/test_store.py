@@ -4,6 +4,7 @@ upgrading a database that already holds evidence."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from alembic.script import ScriptDirectory
 from helpers import STORED, count_rows, write_csv
@@ -127,7 +128,13 @@ def test_migrations_create_the_schema_at_head(engine):
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     assert schema_version(engine) == head
     tables = set(inspect(engine).get_table_names())
-    assert tables == set(STORED) | {"alembic_version", "users", "audit_log", "survey_links"}
+    assert tables == set(STORED) | {
+        "alembic_version",
+        "users",
+        "audit_log",
+        "wave_scores",
+        "survey_links",
+    }
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 
 
@@ -282,3 +289,46 @@ def test_values_too_long_for_their_column_are_reported_not_crashed_on(engine, tm
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
     rows[0][header.index("organisation")] = "N" * 200
     assert _import(engine, tmp_path, "survey.csv", (header, rows), "staff_survey").rows == 2
+
+
+def test_wave_scores_are_derived_at_import_and_match_the_profiles(sqlite_engine, catalogue):
+    from survey.profiles import load_profiles
+    from survey.sampledata import load_sample_data
+    from survey.summaries import median_of_areas, rescore, wave_scores
+
+    load_sample_data(sqlite_engine, catalogue=catalogue)
+    stored = wave_scores(sqlite_engine).set_index(["area", "wave", "measure"])["estimate"]
+    profiles = load_profiles(sqlite_engine, catalogue)
+    assert len(stored.index.droplevel("measure").unique()) == len(profiles) == 14
+    for p in profiles:
+        for table in (p.scales, p.pillars):
+            for measure, estimate in table["estimate"].items():
+                assert stored[(p.area, p.wave, measure)] == pytest.approx(estimate, abs=1e-12)
+    # The benchmark: median over areas of each area's latest wave.
+    latest = {p.area: p for p in profiles}  # profiles come in wave order
+    culture = sorted(p.pillars.loc["culture", "estimate"] for p in latest.values())
+    assert median_of_areas(sqlite_engine)["culture"] == pytest.approx(
+        (culture[5] + culture[6]) / 2, abs=1e-12
+    )
+    before = wave_scores(sqlite_engine).sort_values(["area", "wave", "measure"])
+    assert rescore(sqlite_engine, catalogue) == 14
+    after = wave_scores(sqlite_engine).sort_values(["area", "wave", "measure"])
+    pd.testing.assert_frame_equal(before.reset_index(drop=True), after.reset_index(drop=True))
+
+
+def test_a_second_file_in_the_same_wave_rescores_the_whole_wave(sqlite_engine, catalogue, tmp_path):
+    from helpers import filled_rows
+
+    from survey.summaries import wave_scores
+
+    header, rows = filled_rows(catalogue, "staff_survey", 6)
+    for name, part in (("a.csv", rows[:3]), ("b.csv", rows[3:])):
+        import_file(
+            sqlite_engine,
+            write_csv(tmp_path / name, header, part),
+            instrument="staff_survey",
+            area="E06000001",
+            wave="2026-1",
+        )
+    scores = wave_scores(sqlite_engine).set_index("measure")
+    assert scores.loc["leadership", "n"] == 6  # both files, not just the last one
