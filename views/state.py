@@ -20,12 +20,14 @@ from survey.instruments import Catalogue, default_catalogue
 from survey.models import ImportBatch
 from survey.sampledata import is_empty, load_sample_data
 from survey.store import database_url, open_store
+from survey.summaries import ensure_scored
 
 
 @st.cache_resource(show_spinner="Opening the evidence store…")
 def store() -> tuple[Engine, str | None]:
     """The engine, and a note when this start loaded the sample data."""
     engine = open_store()
+    ensure_scored(engine, catalogue())
     note = None
     if engine.dialect.name == "sqlite" and is_empty(engine):
         report = load_sample_data(engine, catalogue=catalogue())
