@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from analysis import privacy
 from analysis.readiness import Profile
+from analysis.verdict import Reason
 from survey import audit, evidence
 from survey.accounts import Account, Scope
 from survey.instruments import Catalogue
@@ -151,8 +152,9 @@ class ScopedData:
             ]
             pairs = pairs[keep]
         scores = {name: _few_hidden(getattr(p, name), rules.min_group) for name in SCORED}
+        verdict = replace(p.verdict, reasons=[_hide_pair(r, shown) for r in p.verdict.reasons])
         return Disclosed(
-            profile=replace(p, pairs=pairs, **scores),
+            profile=replace(p, pairs=pairs, verdict=verdict, **scores),
             coverage=cov,
             trust_mean=mean,
             trust_n=n,
@@ -256,6 +258,28 @@ def _few_hidden(table: pd.DataFrame, min_group: int) -> pd.DataFrame:
         if column in out.columns:
             out.loc[few, column] = np.nan
     return out
+
+
+def _hide_pair(reason: Reason, shown: pd.DataFrame) -> Reason:
+    """A reason about a sector pair keeps its numbers only when both directions of the pair
+    are shown in the (disclosure-controlled) trust matrix; otherwise it still says what
+    caps the verdict, without figures that would give a hidden cell away."""
+    if reason.kind != "gate" or not ("~" in reason.subject or ">" in reason.subject):
+        return reason
+    a, b = reason.subject.replace(">", "~").split("~", 1)
+    visible = a in shown.index and b in shown.index and shown.loc[a, b] and shown.loc[b, a]
+    if visible:
+        return reason
+    text = reason.text.split(" is ", 1)[0] if " is " in reason.text else "Trust between two sectors"
+    if reason.text.startswith("Trust is one-sided"):
+        text = "Trust between two sectors is one-sided"
+    return Reason(
+        f"{text} is at a critical level; the figures are hidden because a group is too small "
+        "to show. This caps the verdict.",
+        reason.kind,
+        reason.subject,
+        caps=reason.caps,
+    )
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
