@@ -177,15 +177,22 @@ class ScopedData:
 
     # -- free text ---------------------------------------------------------------------
     def texts(self, area: str, wave: str) -> pd.DataFrame:
-        """Open answers of one wave, by sector, for sectors of at least the text threshold,
-        redacted. Never for the panel."""
+        """Open answers of one wave (see :meth:`_texts`), read once per wave."""
         self._check(area)
         if not self.scope.free_text:
             raise AccessDenied("free text is not available to your role")
+        key = ("texts", area, wave)
+        if key not in self._memo:
+            self._memo[key] = self._texts(area, wave)
+        return self._memo[key]
+
+    def _texts(self, area: str, wave: str) -> pd.DataFrame:
+        """Open answers of one wave, by sector, for sectors of at least the text threshold,
+        redacted. Never for the panel."""
         frame = evidence.text_frame(self.engine, [area])
         frame = frame[frame["wave"] == wave]
-        sizes = evidence.survey_frame(self.engine, [area], items=[])
-        sizes = sizes[sizes["wave"] == wave]["sector"].value_counts()
+        profile = next((p for p in self.area_profiles(area) if p.wave == wave), None)
+        sizes = profile.coverage["n"] if profile is not None else pd.Series(dtype=int)
         big = [s for s, n in sizes.items() if privacy.text_allowed(int(n), self.rules)]
         frame = frame[frame["sector"].isin(big)]
         out = frame[["sector", "item_id", "text"]].copy()
@@ -197,11 +204,21 @@ class ScopedData:
         self._check(area)
         if not self.scope.quotes:
             raise AccessDenied("interview quotes are for engagement managers only")
+        key = ("quotes", area, wave)
+        if key not in self._memo:
+            self._memo[key] = self._quotes(area, wave)
+        return self._memo[key]
+
+    def _quotes(self, area: str, wave: str) -> pd.DataFrame:
         codes = evidence.evidence(self.engine, [area]).codes
         codes = codes[(codes["wave"] == wave) & codes["quote"].notna()]
         out = codes[["theme", "rater_sector", "target_sector", "quote"]].copy()
         out["quote"] = out["quote"].map(privacy.redact)
         return out.reset_index(drop=True)
+
+    @cached_property
+    def _memo(self) -> dict:
+        return {}
 
     # -- exports -----------------------------------------------------------------------
     def export_profile_csv(
@@ -210,6 +227,14 @@ class ScopedData:
         """The profile's pillar and scale table as CSV, formulas neutralised. Audited,
         unless the caller records the export itself (a page prepares the file before the
         user clicks; see :meth:`record_export`)."""
+        key = ("csv", area, wave)
+        if key not in self._memo:
+            self._memo[key] = csv_bytes(self._profile_table(area, wave))
+        if audited:
+            self.record_export(what="profile", area=area)
+        return self._memo[key]
+
+    def _profile_table(self, area: str, wave: str | None) -> pd.DataFrame:
         d = self.profile(area, wave)
         p = d.profile
         table = pd.concat(
@@ -222,9 +247,7 @@ class ScopedData:
         table.insert(0, "verdict", p.verdict.label)
         table.insert(0, "wave", p.wave)
         table.insert(0, "area", p.area)
-        if audited:
-            self.record_export(what="profile", area=area)
-        return csv_bytes(table)
+        return table
 
     def record_export(self, *, what: str, area: str | None = None) -> None:
         audit.record(self.engine, self.account.username, "export", area=area, what=what)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, select
 
@@ -103,21 +104,60 @@ def survey_frame(
             areas,
         ),
     )
-    values = _frame(
-        engine,
-        _scoped(
-            select(Answer.response_id, Answer.item_id, Answer.value)
-            .join(Response, Response.id == Answer.response_id)
-            .where(Response.source == "survey", Answer.value.is_not(None), *only),
-            areas,
-        ),
+    stmt = _scoped(
+        select(Answer.response_id, Answer.item_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.source == "survey", Answer.value.is_not(None), *only),
+        areas,
     )
-    wide = values.pivot(index="response_id", columns="item_id", values="value")
+    ids = np.sort(people["response_id"].to_numpy(dtype=np.int64))
+    wide = _wide(engine, stmt, ids)
     if items is not None:
         wide = wide.reindex(columns=items)
-    wide = wide.astype(float)
     frame = people.set_index("response_id").join(wide, how="left").reset_index()
     return frame.sort_values(["area", "wave", "response_id"], ignore_index=True)
+
+
+_FETCH = 200_000
+
+
+def _wide(bind: Engine | Connection, stmt: Select, ids: np.ndarray) -> pd.DataFrame:
+    """(response, item, value) rows as a respondent x item float table.
+
+    A national store holds millions of answers; they are read through the driver's cursor
+    in chunks and dropped straight into a numpy array, which is many times faster (and far
+    smaller) than building a row object and then a long DataFrame for each answer."""
+    values = np.full((len(ids), 16), np.nan)
+    columns: dict[str, int] = {}
+    if isinstance(bind, Connection):
+        values = _fill(bind, stmt, ids, values, columns)
+    else:
+        with bind.connect() as conn:
+            values = _fill(conn, stmt, ids, values, columns)
+    return pd.DataFrame(
+        values[:, : len(columns)], index=pd.Index(ids, name="response_id"), columns=list(columns)
+    )
+
+
+def _fill(
+    conn: Connection, stmt: Select, ids: np.ndarray, values: np.ndarray, columns: dict[str, int]
+) -> np.ndarray:
+    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = conn.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        while rows := cursor.fetchmany(_FETCH):
+            rid, item, value = zip(*rows, strict=True)
+            cols = np.fromiter((columns.setdefault(i, len(columns)) for i in item), np.int64)
+            if len(columns) > values.shape[1]:
+                grown = np.full((len(ids), 2 * len(columns)), np.nan)
+                grown[:, : values.shape[1]] = values
+                values = grown
+            at = np.searchsorted(ids, np.fromiter(rid, np.int64, len(rid)))
+            values[at, cols] = np.fromiter(value, float, len(value))
+    finally:
+        cursor.close()
+    return values
 
 
 def text_frame(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
