@@ -71,8 +71,9 @@ st.plotly_chart(
 )
 st.caption(
     "Each row is the sector whose staff answered; each column the sector they rated. Cells "
-    "rated by fewer than 5 people, or about a sector with fewer than 5 respondents here, are "
-    "suppressed, as are cells from which a suppressed one could be worked out."
+    f"rated by fewer than {data.rules.min_group} people, or about a sector with fewer than "
+    f"{data.rules.min_group} respondents here, are suppressed, as are cells from which a "
+    "suppressed one could be worked out."
 )
 if len(p.pairs):
     st.subheader("Weakest links")
@@ -127,7 +128,8 @@ if account.scope.quotes:
     with st.expander("Interview quotes (engagement managers only)"):
         st.dataframe(data.quotes(area, wave), hide_index=True, key="quotes")
 if account.scope.free_text:
-    with st.expander("What staff wrote (sectors with at least 10 respondents, redacted)"):
+    at_least = data.rules.min_text_group
+    with st.expander(f"What staff wrote (sectors with at least {at_least} respondents, redacted)"):
         st.dataframe(data.texts(area, wave), hide_index=True, key="texts")
 
 st.header("Who gave evidence")

@@ -474,7 +474,7 @@ def trust_heatmap(
     z = np.where(shown & np.isfinite(v), v, np.nan)
     label = {code: esc(names.get(code, code)) for code in [*rows, *cols]}
     hover = np.full(z.shape, "", dtype=object)
-    fig = go.Figure()
+    cells = []  # added in one go: one add_annotation per cell is quadratic in plotly
     for i, j in np.ndindex(z.shape):
         a, b, x, colour, size = label[rows[i]], label[cols[j]], z[i, j], "#222", 11
         if hidden[i, j]:
@@ -493,9 +493,9 @@ def trust_heatmap(
             text, colour = "own", GREY
         else:
             continue
-        fig.add_annotation(
-            x=j, y=i, text=text, showarrow=False, font={"color": colour, "size": size}
-        )
+        font = {"color": colour, "size": size}
+        cells.append({"x": j, "y": i, "text": text, "showarrow": False, "font": font})
+    fig = go.Figure(layout={"annotations": cells})
     xs, ys = list(range(len(cols))), list(range(len(rows)))
     common = {"x": xs, "y": ys, "xgap": 2, "ygap": 2, "hoverongaps": False, "text": hover}
     common["hovertemplate"] = "%{text}<extra></extra>"

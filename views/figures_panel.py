@@ -78,7 +78,7 @@ def sector_scale_heatmap(
     row_labels = [esc(names.get(r, r)) for r in rows]
     col_labels = [esc((titles or {}).get(c, pretty(c))) for c in cols]
     hover = np.full(z.shape, "", dtype=object)
-    fig = go.Figure()
+    cells = []  # added in one go: one add_annotation per cell is quadratic in plotly
     for i, j in np.ndindex(z.shape):
         where = f"{row_labels[i]}, {col_labels[j]}"
         if hidden[i, j]:
@@ -90,7 +90,8 @@ def sector_scale_heatmap(
             colour = "white" if (colour_z[i, j] - lo) / (hi - lo) > 0.575 else "#222"
         else:
             continue
-        fig.add_annotation(x=j, y=i, text=text, showarrow=False, font_color=colour)
+        cells.append({"x": j, "y": i, "text": text, "showarrow": False, "font": {"color": colour}})
+    fig = go.Figure(layout={"annotations": cells})
     xs, ys = list(range(len(cols))), list(range(len(rows)))
     common = {"x": xs, "y": ys, "xgap": 2, "ygap": 2, "hoverongaps": False, "text": hover}
     common["hovertemplate"] = "%{text}<extra></extra>"

@@ -15,10 +15,11 @@ names["other"] = "Other (merged small groups)"
 titles = {x.id: x.title.en for x in cat.survey.scales} | {
     x.id: x.title.en for x in cat.survey.pillars
 }
+min_group = state.scoped(account).rules.min_group
 st.title("Patterns across areas")
 st.caption(
     "Pooled, pseudonymised data: areas are coded, small categories merged, no free text. "
-    "Groups of fewer than 5 respondents are not shown."
+    f"Groups of fewer than {min_group} respondents are not shown."
 )
 try:
     pooled = state.pooled(account)
@@ -47,7 +48,10 @@ with st.expander(f"Factor structure: parallel analysis suggests {report.n_factor
 
 st.header("Scales by sector")
 by_sector = state.sector_means(account)
-st.plotly_chart(figures.sector_scale_heatmap(by_sector, names=names), key="sector_heatmap")
+st.plotly_chart(
+    figures.sector_scale_heatmap(by_sector, names=names, titles=titles),
+    key="sector_heatmap",
+)
 scale = st.selectbox(
     "Distribution of",
     list(state.pooled_scores(account).columns.drop("sector")),
@@ -56,7 +60,12 @@ scale = st.selectbox(
 )
 st.plotly_chart(
     figures.distribution_by_sector(
-        state.pooled_scores(account), value=scale, sector="sector", names=names
+        state.pooled_scores(account),
+        value=scale,
+        sector="sector",
+        names=names,
+        min_group=min_group,
+        value_label=titles.get(scale),
     ),
     key="distribution",
 )

@@ -41,7 +41,9 @@ def area_and_wave(data: ScopedData, *, key: str) -> tuple[str, str] | None:
     if not waves:
         st.info("This area has no evidence yet.")
         return None
-    asked_wave = st.query_params.get("wave")
+    # The wave in the address belongs to the area in the address: another area chosen here
+    # opens on its own latest wave, as it does from the portfolio.
+    asked_wave = st.query_params.get("wave") if area == asked else None
     wave = st.selectbox(
         "Wave",
         waves,
