@@ -8,148 +8,40 @@ row is drawn as "suppressed" and its value and n never enter the figure."""
 
 from __future__ import annotations
 
-import html
-import textwrap
 from collections.abc import Mapping, Sequence
-from typing import Protocol
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-# Okabe–Ito colours; band backgrounds lowest first (concern, borderline, strength).
-BLACK, SKY, GREEN, BLUE, VERMILLION = "#000000", "#56B4E9", "#009E73", "#0072B2", "#D55E00"
-GREY, SUPPRESSED_FILL = "#666666", "#D9D9D9"
-BAND_FILLS = ("rgba(213,94,0,0.16)", "rgba(240,228,66,0.28)", "rgba(0,158,115,0.16)")
-# Single-hue sequential (light = low, dark = high) and purple–orange diverging scales.
-SEQUENTIAL = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
-DIVERGING = [
-    [0.0, "#b35806"],
-    [0.25, "#f1a340"],
-    [0.5, "#f7f7f7"],
-    [0.75, "#998ec3"],
-    [1.0, "#542788"],
-]
-TYPE_COLOURS = {"barrier": VERMILLION, "enabler": GREEN}
-HIDDEN = ("small", "complementary")
-
-
-class BandLike(Protocol):
-    """A band as in :class:`survey.schema.Band`: id, label and the lowest score in it."""
-
-    id: str
-    label: str
-    min: float
-
-
-def esc(text: object) -> str:
-    """``html.escape``, with the quote as ``&#34;`` (plotly shows ``&quot;`` literally)."""
-    return html.escape(str(text)).replace("&quot;", "&#34;")
-
-
-def wrap(text: object, width: int = 45) -> str:
-    """Escaped text in lines of at most ``width`` characters."""
-    return "<br>".join(esc(line) for line in textwrap.wrap(str(text), width) or [""])
-
-
-def pretty(code: object) -> str:
-    """A fallback title for an identifier: "change_readiness" → "Change readiness"."""
-    return str(code).replace("_", " ").capitalize()
-
-
-def _floats(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame:
-        return np.full(len(frame), np.nan)
-    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
-
-
-def _flags(frame: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in frame:
-        return np.zeros(len(frame), dtype=bool)
-    return frame[column].fillna(False).astype(bool).to_numpy()
-
-
-def layout(fig: go.Figure, title: str, *, rows: int, per_row: int = 44) -> go.Figure:
-    """The house layout: white, plain font, escaped title, height growing with the rows."""
-    return fig.update_layout(
-        title={"text": esc(title), "x": 0, "xanchor": "left", "y": 0.99, "yanchor": "top"},
-        template="plotly_white",
-        font={"family": "Arial, Helvetica, sans-serif", "size": 13, "color": "#222"},
-        height=170 + per_row * max(rows, 1),
-        margin={"l": 10, "r": 30, "t": 90, "b": 100},
-        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "x": 0},
-        hoverlabel={"align": "left"},
-    )
-
-
-def row_axis(fig: go.Figure, labels: Sequence[str], pad: float = 0.4, **kwargs: object) -> None:
-    """Numbered rows, the first at the top (``pad`` rows of room above it for its label),
-    labelled with already escaped ``labels``."""
-    ticks, span = list(range(len(labels))), [len(labels) - 0.5, -0.5 - pad]
-    fig.update_yaxes(tickvals=ticks, ticktext=list(labels), range=span, **kwargs)
-    fig.update_yaxes(showgrid=False, zeroline=False)
-
-
-def note(fig: go.Figure, text: str, **kwargs: object) -> None:
-    """A grey annotation (``text`` already escaped), by default under the plot."""
-    spec = {"x": 0, "y": -0.02, "xref": "paper", "yref": "paper", "xanchor": "left"}
-    spec |= {"yanchor": "top", "showarrow": False, "font": {"size": 12, "color": GREY}}
-    fig.add_annotation(text=text, **(spec | kwargs))
-
-
-def row_note(fig: go.Figure, row: int, text: str, x: float = 0) -> None:
-    """A grey label in place of a row's point or bar (``text`` already escaped)."""
-    fig.add_annotation(x=x, y=row, xanchor="left", showarrow=False, text=text)
-    fig.layout.annotations[-1].font = {"color": GREY}
-
-
-def empty_figure(title: str, message: str) -> go.Figure:
-    """A figure that says there is nothing to show."""
-    fig = layout(go.Figure(), title, rows=1)
-    note(fig, esc(message), x=0.5, y=0.5, xanchor="center", yanchor="middle")
-    return fig.update_xaxes(visible=False).update_yaxes(visible=False)
-
-
-def add_bands(fig: go.Figure, bands: Sequence[BandLike], x_range: tuple[float, float]) -> None:
-    """Shade each band inside ``x_range`` as a vertical rectangle, named above the plot."""
-    lo, hi = x_range
-    ordered = sorted(bands, key=lambda b: b.min)
-    tops = [b.min for b in ordered[1:]] + [hi]
-    spans = [(b, max(b.min, lo), min(t, hi)) for b, t in zip(ordered, tops, strict=True)]
-    spans = [s for s in spans if s[2] > s[1]]
-    rect = {"type": "rect", "yref": "paper", "y0": 0, "y1": 1, "layer": "below", "line_width": 0}
-    head = {"yref": "paper", "y": 1, "yanchor": "bottom", "showarrow": False}
-    for i, (band, x0, x1) in enumerate(spans):
-        fill = BAND_FILLS[0 if i == 0 else 2 if i == len(spans) - 1 else 1]
-        fig.add_shape(rect, x0=x0, x1=x1, fillcolor=fill, name=f"band:{band.id}")
-        fig.add_annotation(head, x=(x0 + x1) / 2, text=f"<b>{esc(band.label)}</b>")
-
-
-def points(
-    x: np.ndarray, y: Sequence[float], low: np.ndarray, high: np.ndarray, **kwargs: object
-) -> go.Scatter:
-    """Points with an interval from ``low`` to ``high``, labelled, hover from ``hovertext``."""
-    bars = {"type": "data", "symmetric": False, "array": high - x, "arrayminus": x - low}
-    spec = {"mode": "markers+text", "textposition": "top center", "cliponaxis": False}
-    spec |= {"hoverinfo": "text", "marker": {"color": BLUE, "size": 11}}
-    bars |= {"color": "#333", "thickness": 2, "width": 6}
-    return go.Scatter(x=x, y=list(y), error_x=bars, **(spec | kwargs))
-
-
-def _range_text(low: float, high: float, fmt: str = "{:.2f}") -> str:
-    if np.isfinite(low) and np.isfinite(high):
-        return f" ({fmt.format(low)} to {fmt.format(high)})"
-    return ""
-
-
-def default_range(table: pd.DataFrame) -> tuple[float, float]:
-    """0–1 when every row is knowledge-like (``kind``, else all values ≤ 1), else 1–5."""
-    if "kind" in table and len(table):
-        return (0.0, 1.0) if (table["kind"] == "knowledge").all() else (1.0, 5.0)
-    values = np.concatenate([_floats(table, c) for c in ("estimate", "low", "high")])
-    values = values[np.isfinite(values)]
-    return (0.0, 1.0) if len(values) and values.max() <= 1 else (1.0, 5.0)
+from views.figure_style import (
+    BLACK,
+    BLUE,
+    DIVERGING,
+    GREY,
+    HIDDEN,
+    SEQUENTIAL,
+    SKY,
+    SUPPRESSED_FILL,
+    TYPE_COLOURS,
+    VERMILLION,
+    BandLike,
+    add_bands,
+    default_range,
+    empty_figure,
+    esc,
+    flags,
+    floats,
+    layout,
+    note,
+    points,
+    pretty,
+    range_text,
+    row_axis,
+    row_note,
+    wrap,
+)
 
 
 def score_chart(
@@ -166,7 +58,7 @@ def score_chart(
     share = (lo, hi) == (0.0, 1.0)
     fmt = "{:.0%}" if share else "{:.2f}"
     labels = [esc(t) for t in table.get("title", table.index)]
-    est, low, high = (_floats(table, c) for c in ("estimate", "low", "high"))
+    est, low, high = (floats(table, c) for c in ("estimate", "low", "high"))
     n = [f" (n={k:.0f})" if pd.notna(k) else "" for k in table.get("n", [np.nan] * len(table))]
     band_label = {b.id: b.label for b in bands}
     band = [band_label.get(b, b) for b in table.get("band", pd.Series(None, table.index))]
@@ -176,7 +68,7 @@ def score_chart(
     text = [fmt.format(est[i]) + n[i] for i in rows]
     hover = [
         f"{labels[i]}: {fmt.format(est[i])}{n[i]}"
-        + (f"<br>Likely range{_range_text(low[i], high[i], fmt)}" if np.isfinite(low[i]) else "")
+        + (f"<br>Likely range{range_text(low[i], high[i], fmt)}" if np.isfinite(low[i]) else "")
         + (f"<br>Band: {esc(band[i])}" if isinstance(band[i], str) else "")
         for i in rows
     ]
@@ -217,8 +109,8 @@ def weakest_links_chart(
         return empty_figure(title, "No sector pair has enough ratings both ways to show.")
     name = {c: esc(names.get(c, c)) for c in [*top["a"], *top["b"]]}
     labels = [f"{name[a]} ↔ {name[b]}" for a, b in zip(top["a"], top["b"], strict=True)]
-    m, low, high = (_floats(top, c) for c in ("mutual", "mutual_low", "mutual_high"))
-    text = [f"{x:.2f}{_range_text(a, b)}" for x, a, b in zip(m, low, high, strict=True)]
+    m, low, high = (floats(top, c) for c in ("mutual", "mutual_low", "mutual_high"))
+    text = [f"{x:.2f}{range_text(a, b)}" for x, a, b in zip(m, low, high, strict=True)]
     hover = [
         f"{name[r.a]} staff trust {name[r.b]}: {r.t_ab:.2f} (n = {r.n_ab:.0f})<br>"
         f"{name[r.b]} staff trust {name[r.a]}: {r.t_ba:.2f} (n = {r.n_ba:.0f})"
@@ -244,10 +136,10 @@ def change_chart(change: pd.DataFrame, *, titles: Mapping[str, str] | None = Non
         return empty_figure(title, "No earlier wave to compare with.")
     titles = titles or {}
     labels = [esc(titles.get(m, pretty(m))) for m in table.index]
-    d, low, high = (_floats(table, c) for c in ("difference", "low", "high"))
-    before, after = _floats(table, "previous"), _floats(table, "current")
+    d, low, high = (floats(table, c) for c in ("difference", "low", "high"))
+    before, after = floats(table, "previous"), floats(table, "current")
     rows = np.flatnonzero(np.isfinite(d))
-    text = [f"{round(d[i], 2) + 0:+.2f}{_range_text(low[i], high[i])}" for i in rows]
+    text = [f"{round(d[i], 2) + 0:+.2f}{range_text(low[i], high[i])}" for i in rows]
     hover = [
         f"{labels[i]}: {before[i]:.2f} → {after[i]:.2f}, change {t}"
         for i, t in zip(rows, text, strict=True)
@@ -287,18 +179,16 @@ def calibration_chart(
     title = "Confidence about the law, by sector (workshop scenarios)"
     if table.empty:
         return empty_figure(title, "No workshop decisions for this wave.")
-    hidden = _flags(table, "suppressed")
+    hidden = flags(table, "suppressed")
     labels = [esc(names.get(s, s)) for s in table.index]
     fig = go.Figure()
     for (col, n_col, legend), style in zip(_CALIBRATION, _CALIBRATION_STYLE, strict=True):
         verb, symbol, colour, offset, side = style
-        keep = np.flatnonzero(~hidden & np.isfinite(_floats(table, col)))
-        rate, low, high = (
-            100 * _floats(table, c)[keep] for c in (col, f"{col}_low", f"{col}_high")
-        )
-        n = _floats(table, n_col)[keep]
+        keep = np.flatnonzero(~hidden & np.isfinite(floats(table, col)))
+        rate, low, high = (100 * floats(table, c)[keep] for c in (col, f"{col}_low", f"{col}_high"))
+        n = floats(table, n_col)[keep]
         hover = [
-            f"{labels[r]}: {verb} in {x:.0f}% of {k:.0f} decisions{_range_text(a, b, '{:.0f}%')}"
+            f"{labels[r]}: {verb} in {x:.0f}% of {k:.0f} decisions{range_text(a, b, '{:.0f}%')}"
             for r, x, k, a, b in zip(keep, rate, n, low, high, strict=True)
         ]
         fig.add_trace(
@@ -326,7 +216,7 @@ def coverage_chart(coverage: pd.DataFrame, *, min_per_sector: int) -> go.Figure:
     """Survey respondents per sector: key sectors hatched and labelled "key", a dashed line
     at the minimum per sector, suppressed sectors labelled without a number."""
     labels = [esc(x) for x in coverage.get("name", coverage.index)]
-    key, hidden, n = _flags(coverage, "key"), _flags(coverage, "suppressed"), _floats(coverage, "n")
+    key, hidden, n = flags(coverage, "key"), flags(coverage, "suppressed"), floats(coverage, "n")
     fig = go.Figure()
     for is_key, legend, colour, pattern in (
         (True, "Key sector (needed for a verdict)", BLUE, "/"),

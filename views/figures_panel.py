@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from views.figures import (
+from views.figure_style import (
     BLUE,
     SEQUENTIAL,
     SUPPRESSED_FILL,
@@ -24,8 +24,8 @@ from views.figures import (
     pretty,
     row_axis,
     row_note,
-    score_chart,
 )
+from views.figures import score_chart
 
 
 def pillar_strip(
