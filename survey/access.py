@@ -152,9 +152,19 @@ class ScopedData:
             ]
             pairs = pairs[keep]
         scores = {name: _few_hidden(getattr(p, name), rules.min_group) for name in SCORED}
-        verdict = replace(p.verdict, reasons=[_hide_pair(r, shown) for r in p.verdict.reasons])
+        overall = p.calibration.copy()
+        few_in_workshop = bool(
+            len(overall) and 0 < overall["participants"].iloc[0] < rules.min_group
+        )
+        if few_in_workshop:
+            rates = [c for c in overall.columns if c.startswith(("over_caution", "over_sharing"))]
+            overall[rates] = np.nan
+        reasons = [_hide_pair(r, shown) for r in p.verdict.reasons]
+        if few_in_workshop:
+            reasons = [_hide_rate(r) for r in reasons]
+        verdict = replace(p.verdict, reasons=reasons)
         return Disclosed(
-            profile=replace(p, pairs=pairs, verdict=verdict, **scores),
+            profile=replace(p, pairs=pairs, verdict=verdict, calibration=overall, **scores),
             coverage=cov,
             trust_mean=mean,
             trust_n=n,
@@ -299,6 +309,21 @@ def _hide_pair(reason: Reason, shown: pd.DataFrame) -> Reason:
     return Reason(
         f"{text} is at a critical level; the figures are hidden because a group is too small "
         "to show. This caps the verdict.",
+        reason.kind,
+        reason.subject,
+        caps=reason.caps,
+    )
+
+
+def _hide_rate(reason: Reason) -> Reason:
+    """A workshop-rate reason from fewer participants than the minimum group keeps what it
+    caps, without the rate."""
+    if reason.subject not in {"over_caution", "over_sharing"}:
+        return reason
+    what = "held back" if reason.subject == "over_caution" else "over-shared"
+    return Reason(
+        f"In the workshop scenarios, participants {what} often enough to cap the verdict; the "
+        "figures are hidden because fewer than the minimum number of people took part.",
         reason.kind,
         reason.subject,
         caps=reason.caps,

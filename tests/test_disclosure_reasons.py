@@ -55,3 +55,23 @@ def test_asymmetry_reasons_and_other_reasons():
     assert hidden.text.startswith("Trust between two sectors is one-sided")
     scale = Reason("Presumption against sharing scores 2.11 ...", "gate", "presumption", 2.11)
     assert _hide_pair(scale, _shown([("police", "mental_health")])) is scale
+
+
+def test_a_workshop_rate_from_too_few_participants_loses_its_figures():
+    from survey.access import _hide_rate
+
+    rate = Reason(
+        "In the workshop scenarios, participants refused sharing that the law allows in 75% "
+        "(95% interval 41%–93%, n = 8) of decisions, above 40%: ...",
+        "gate",
+        "over_caution",
+        0.75,
+        0.41,
+        0.93,
+        8,
+        "ready_with_conditions",
+    )
+    hidden = _hide_rate(rate)
+    assert "75%" not in hidden.text and hidden.value is None
+    assert hidden.caps == "ready_with_conditions"
+    assert _hide_rate(REASON) is REASON

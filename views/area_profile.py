@@ -81,7 +81,12 @@ if len(p.pairs):
 
 st.header("Confidence about the law")
 overall = p.calibration
-if len(overall) and overall["lawful_n"].iloc[0] > 0:
+if len(overall) and pd.isna(overall["over_caution"].iloc[0]) and overall["lawful_n"].iloc[0]:
+    st.write(
+        f"Fewer than {data.rules.min_group} people took part in this wave's workshop, so its "
+        "figures are not shown."
+    )
+elif len(overall) and overall["lawful_n"].iloc[0] > 0:
     row = overall.iloc[0]
     st.write(
         f"In the workshop scenarios, participants held back where sharing was lawful in "
