@@ -32,10 +32,10 @@ class Evidence:
     """All evidence for some areas: one frame per kind, each with ``area`` and ``wave``.
 
     ``survey`` is wide (one row per respondent, one float column per item); the others
-    are long."""
+    are long. Open answers are read apart (:func:`text_frame`): they go through disclosure
+    control of their own."""
 
     survey: pd.DataFrame
-    texts: pd.DataFrame
     ratings: pd.DataFrame
     codes: pd.DataFrame
     decisions: pd.DataFrame
@@ -47,7 +47,6 @@ class Evidence:
                 f[(f["area"] == area) & (f["wave"] == wave)]
                 for f in (
                     self.survey,
-                    self.texts,
                     self.ratings,
                     self.codes,
                     self.decisions,
@@ -238,7 +237,6 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
     )
     return Evidence(
         survey=survey_frame(engine, areas),
-        texts=text_frame(engine, areas),
         ratings=ratings,
         codes=codes,
         decisions=decisions,
