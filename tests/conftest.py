@@ -39,12 +39,19 @@ def _psycopg(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get(POSTGRES_ENV, "").strip(),
+    reason=f"{POSTGRES_ENV} is not set: PostgreSQL store tests need a real server",
+)
+
+
 @pytest.fixture
 def pg_engine() -> Iterator[Engine]:
-    """A store on a new, uniquely named PostgreSQL database, dropped afterwards."""
+    """A store on a new, uniquely named PostgreSQL database, dropped afterwards. Tests that
+    use it are marked ``needs_postgres`` (skipped, with the reason, when no URL is set)."""
     url = os.environ.get(POSTGRES_ENV, "").strip()
     if not url:
-        pytest.skip(f"{POSTGRES_ENV} is not set: PostgreSQL store tests need a real server")
+        pytest.fail(f"{POSTGRES_ENV} is not set; mark the test with needs_postgres")
     admin = create_engine(_psycopg(url), isolation_level="AUTOCOMMIT")
     name = f"readiness_test_{uuid.uuid4().hex[:12]}"
     try:
@@ -66,7 +73,9 @@ def pg_engine() -> Iterator[Engine]:
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, needs_postgres])]
+)
 def engine(request: pytest.FixtureRequest) -> Engine:
     """The same test on the embedded SQLite store and on a real PostgreSQL server."""
     return request.getfixturevalue(

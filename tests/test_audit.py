@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from conftest import needs_postgres
 from helpers import filled_rows, write_csv
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -224,6 +225,7 @@ def test_the_database_refuses_to_change_or_delete_entries(engine, statement):
     assert len(audit.entries(engine)) == len(before) + 1
 
 
+@needs_postgres
 def test_postgres_refuses_truncating_the_log(pg_engine):
     audit.record(pg_engine, "x", "logout")
     with pytest.raises(DBAPIError, match="append-only"), pg_engine.begin() as conn:

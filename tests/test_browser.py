@@ -13,6 +13,7 @@ processes are stopped however the test ends. Skipped where Chromium is not insta
 from __future__ import annotations
 
 import base64
+import importlib.util
 import json
 import os
 import shutil
@@ -26,8 +27,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
@@ -43,6 +42,18 @@ def chromium() -> str | None:
         if found := shutil.which(name):
             return found
     return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        chromium() is None, reason="Chromium is not installed (looked for chromium, google-chrome)"
+    ),
+    pytest.mark.skipif(
+        importlib.util.find_spec("websockets") is None,
+        reason="no DevTools client: the websockets package is not installed",
+    ),
+]
 
 
 def free_port() -> int:
@@ -175,13 +186,7 @@ class DevTools:
 @pytest.fixture
 def browser(tmp_path) -> Iterator[DevTools]:
     """Headless Chromium with a throw-away profile, its DevTools on 127.0.0.1 only."""
-    binary = chromium()
-    if binary is None:
-        pytest.skip("Chromium is not installed (looked for chromium, google-chrome)")
-    try:
-        import websockets.sync.client  # noqa: F401  (Streamlit's own dependency)
-    except ImportError:
-        pytest.skip("no DevTools client: the websockets package is not installed")
+    binary = chromium()  # the module's skip markers make sure it is there
     profile = tmp_path / "chromium-profile"
     profile.mkdir()
     log = tmp_path / "chromium.log"

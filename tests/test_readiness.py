@@ -74,7 +74,7 @@ def make_survey(
             value = answers(np.full(n, (scales or {}).get(spec.id, level)))
             out[item] = 6.0 - value if reverse else value
     model_trust = ctx.model.trust
-    assert model_trust is not None
+    assert model_trust is not None, "the staff survey asks the trust block"
     for target in model_trust.sectors:
         centre = np.array([(cells or {}).get((s, target), trust) for s in sector])
         for facet in model_trust.facets:
@@ -313,7 +313,7 @@ def test_change_since_the_previous_wave(ctx):
         previous=before,
     )
     change = after.change
-    assert change is not None
+    assert change is not None, "a later wave reports change since the one before"
     row = change.loc["culture"]
     assert row["kind"] == "pillar" and row["previous_wave"] == "2026-1"
     assert row["difference"] == pytest.approx(row["current"] - row["previous"])

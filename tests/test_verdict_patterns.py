@@ -178,7 +178,7 @@ def test_fenwick_vale_improves_after_engagement(profiles):
     p = profiles["FEN", "2026-1"]
     assert bands(p) == ["strength"] * 5 and not gates(p)
     change = p.change
-    assert change is not None
+    assert change is not None, "the second wave reports change since the first"
     pillars = change[change["kind"] == "pillar"]
     assert set(pillars.index) == set(PILLARS)
     assert (pillars["previous_wave"] == "2025-1").all()
@@ -198,7 +198,7 @@ def test_greyhaven_is_borderline_and_stable(profiles):
         p = profiles["GRY", wave]
         assert bands(p) == ["borderline"] * 5 and not gates(p)
     change = profiles["GRY", "2026-1"].change
-    assert change is not None
+    assert change is not None, "the second wave reports change since the first"
     pillars = change[change["kind"] == "pillar"]
     assert (pillars["difference"].abs() <= 0.06 + TWO_DP).all()
     assert ((pillars["low"] < 0) & (pillars["high"] > 0)).all(), "no change should be shown"
