@@ -506,3 +506,16 @@ def test_administration_for_an_administrator():
     assert len(log) > 0 and set(log["action"]) == {"import"}  # the sample data's imports
     at.selectbox(key="audit_action").set_value("export").run()
     assert not at.exception and at.dataframe[1].value.empty
+
+
+def test_the_panel_sees_no_small_cell_in_any_pooled_figure():
+    at = open_page(None, PANEL)
+    figs = charts(at)
+    shown = [
+        int(n) for text in annotations(figs["pooled_trust"]) for n in re.findall(r"n=(\d+)", text)
+    ]
+    assert shown, "the pooled trust heatmap labels its cells with n"
+    assert min(shown) >= 5
+    boxes = [int(n) for n in re.findall(r"\(n=(\d+)\)", json.dumps(figs["distribution"]))]
+    assert boxes, "each sector's box is labelled with its n"
+    assert min(boxes) >= 5
