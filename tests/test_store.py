@@ -332,3 +332,18 @@ def test_a_second_file_in_the_same_wave_rescores_the_whole_wave(sqlite_engine, c
         )
     scores = wave_scores(sqlite_engine).set_index("measure")
     assert scores.loc["leadership", "n"] == 6  # both files, not just the last one
+
+
+def test_profiles_read_back_the_same_from_either_database(engine, catalogue):
+    """The analytics read evidence through the driver's cursor: the same verdicts and
+    numbers on SQLite and on PostgreSQL."""
+    from survey.profiles import load_profiles
+    from survey.sampledata import load_sample_data
+
+    load_sample_data(engine, catalogue=catalogue)
+    profiles = {p.area: p for p in load_profiles(engine, catalogue, ["ELM", "BRK"])}
+    assert profiles["ELM"].verdict.label == "Ready with conditions"
+    assert profiles["BRK"].verdict.label == "Not yet ready"
+    assert profiles["ELM"].respondents == 170
+    culture = profiles["ELM"].pillars.loc["culture"]
+    assert culture["estimate"] == pytest.approx(4.31, abs=0.005) and culture["n"] == 170
