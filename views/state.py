@@ -142,16 +142,17 @@ def pooled(account: Account) -> pd.DataFrame:
     return _pooled(account, data_version())
 
 
+def _model():
+    from analysis.readiness import context_from_catalogue
+
+    return context_from_catalogue(catalogue()).model
+
+
 @st.cache_data(show_spinner=False)
 def _pooled_scores(account: Account, version: int) -> pd.DataFrame:
-    from analysis.readiness import context_from_catalogue
-    from analysis.scoring import score
+    from analysis.pooled import pooled_scores as scores_of
 
-    micro = pooled(account)
-    scores = score(micro, context_from_catalogue(catalogue()).model)
-    table = pd.concat([scores.pillars, scores.scales], axis=1)
-    table["sector"] = micro["sector"].to_numpy()
-    return table
+    return scores_of(pooled(account), _model())
 
 
 def pooled_scores(account: Account) -> pd.DataFrame:
@@ -161,10 +162,9 @@ def pooled_scores(account: Account) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False)
 def _sector_means(account: Account, version: int, min_group: int) -> pd.DataFrame:
-    scores = pooled_scores(account)
-    counts = scores.groupby("sector").size()
-    means = scores.groupby("sector").mean(numeric_only=True)
-    return means[counts.reindex(means.index) >= min_group]
+    from analysis.pooled import sector_means as means_of
+
+    return means_of(pooled_scores(account), min_group=min_group)
 
 
 def sector_means(account: Account) -> pd.DataFrame:
@@ -173,35 +173,22 @@ def sector_means(account: Account) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False)
-def _pooled_trust(account: Account, version: int):
-    from analysis import privacy
-    from analysis.readiness import context_from_catalogue
-    from analysis.scoring import trust_scores
-    from analysis.trust import trust_matrix
+def _pooled_trust(account: Account, version: int, min_group: int):
+    from analysis.pooled import pooled_trust as trust_of
 
-    micro = pooled(account)
-    model = context_from_catalogue(catalogue()).model
-    sectors = list(model.trust.sectors) if model.trust else []
-    trust = trust_scores(micro, model)
-    matrix = trust_matrix(trust, micro["sector"], sectors, min_n=1)
-    sizes = micro["sector"].value_counts().reindex(sectors, fill_value=0)
-    rules = scoped(account).rules
-    return privacy.suppress_matrix(
-        matrix.mean, matrix.n, group_sizes=sizes, min_group=rules.min_group
-    )
+    return trust_of(pooled(account), _model(), min_group=min_group)
 
 
 def pooled_trust(account: Account):
     """The pooled directed trust matrix after disclosure control: (mean, n, status)."""
-    return _pooled_trust(account, data_version())
+    return _pooled_trust(account, data_version(), scoped(account).rules.min_group)
 
 
 @st.cache_data(show_spinner="Computing the psychometrics report…")
 def _panel_report(account: Account, version: int):
     from analysis.psychometrics import panel_report
-    from analysis.readiness import context_from_catalogue
 
-    return panel_report(pooled(account), context_from_catalogue(catalogue()).model)
+    return panel_report(pooled(account), _model())
 
 
 def panel_report(account: Account):
