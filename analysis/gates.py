@@ -1,9 +1,14 @@
 """Critical gates: concerns that cap the verdict instead of being averaged away.
 
 Each gate of ``readiness_rules.yaml`` reads one metric of the profile; a tripped gate
-carries the reason that names the scale or sector pair, the value, its interval and n."""
+carries the reason that names the scale or sector pair, the value, its interval and n.
+Each metric only finds its figure and says what it is; whether it trips, and how the
+reason ends, is decided in one place for all of them."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -13,142 +18,159 @@ from analysis.verdict import GateResult, Reason, figure
 from survey.schema import Gate
 
 
+@dataclass(frozen=True)
+class Finding:
+    """A gate's figure, and ``describe(limit)``: the sentence that says what it is and how it
+    stands against the gate's limit."""
+
+    subject: str
+    value: float
+    low: float | None
+    high: float | None
+    n: int
+    describe: Callable[[str], str]
+    percent: bool = False
+
+
 def evaluate_gate(
     gate: Gate, ctx: Context, scales: pd.DataFrame, pairs: pd.DataFrame, calib: pd.DataFrame
 ) -> GateResult:
     """Evaluate one critical gate; a tripped gate carries the reason that names it."""
+    find = _METRICS[gate.metric]
+    found = find(gate, ctx, scales, pairs, calib)
+    if found is None or not _beyond(gate, found.value):
+        return GateResult(gate, False, None)
+    cap_label = next((v.label for v in ctx.rules.verdicts if v.id == gate.cap), gate.cap)
+    fmt = "{:.0%}" if found.percent else "{:.2f}"
+    limit = (
+        f"below {fmt.format(gate.below)}"
+        if gate.below is not None
+        else f"above {fmt.format(gate.above)}"
+    )
+    text = f"{found.describe(limit)}: the verdict can be no better than {cap_label}."
+    reason = Reason(
+        text, "gate", found.subject, found.value, found.low, found.high, found.n, gate.cap
+    )
+    return GateResult(gate, True, reason)
+
+
+def _beyond(gate: Gate, value: float) -> bool:
+    if value is None or np.isnan(value):
+        return False
+    return (gate.below is not None and value < gate.below) or (
+        gate.above is not None and value > gate.above
+    )
+
+
+def _key_pair(gate: Gate, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
+    """The weakest mutual trust between two key sectors rated by enough staff each way."""
+    # Plain arrays: this runs for two gates in every area and wave.
+    keys = set(ctx.key_sectors)
+    both_key = np.fromiter(
+        (a in keys and b in keys for a, b in zip(pairs["a"], pairs["b"], strict=True)),
+        dtype=bool,
+        count=len(pairs),
+    )
+    enough = (pairs["n_ab"].to_numpy() >= gate.min_n) & (pairs["n_ba"].to_numpy() >= gate.min_n)
+    candidates = np.flatnonzero(both_key & enough)
+    if not len(candidates):
+        return None
+    mutual = pairs["mutual"].to_numpy(dtype=float)[candidates]
+    row = pairs.iloc[candidates[np.argmin(mutual)]]  # the weakest; ties: listed first
     name = ctx.sector_names
-    cap = ctx.rules.verdicts
-    cap_label = next((v.label for v in cap if v.id == gate.cap), gate.cap)
+    a, b = name.get(row["a"], row["a"]), name.get(row["b"], row["b"])
+    quoted = figure(
+        row["mutual"],
+        row["mutual_low"],
+        row["mutual_high"],
+        f"{row['n_ab']} and {row['n_ba']} raters",
+    )
+    return Finding(
+        f"{row['a']}~{row['b']}",
+        row["mutual"],
+        row["mutual_low"],
+        row["mutual_high"],
+        int(min(row["n_ab"], row["n_ba"])),
+        lambda limit: f"Mutual trust between {a} and {b} is {quoted}, {limit}",
+    )
 
-    def tripped(value: float) -> bool:
-        if value is None or np.isnan(value):
-            return False
-        return (gate.below is not None and value < gate.below) or (
-            gate.above is not None and value > gate.above
-        )
 
-    limit = f"below {gate.below:.2f}" if gate.below is not None else f"above {gate.above:.2f}"
-    if gate.metric == "key_pair_mutual_trust":
-        # Plain arrays: this runs for two gates in every area and wave.
-        keys = set(ctx.key_sectors)
-        both_key = np.fromiter(
-            (a in keys and b in keys for a, b in zip(pairs["a"], pairs["b"], strict=True)),
-            dtype=bool,
-            count=len(pairs),
-        )
-        enough = (pairs["n_ab"].to_numpy() >= gate.min_n) & (pairs["n_ba"].to_numpy() >= gate.min_n)
-        candidates = np.flatnonzero(both_key & enough)
-        if not len(candidates):
-            return GateResult(gate, False, None)
-        mutual = pairs["mutual"].to_numpy(dtype=float)[candidates]
-        row = pairs.iloc[candidates[np.argmin(mutual)]]  # the weakest; ties: listed first
-        if not tripped(row["mutual"]):
-            return GateResult(gate, False, None)
-        raters = f"{row['n_ab']} and {row['n_ba']} raters"
-        text = (
-            f"Mutual trust between {name.get(row['a'], row['a'])} and "
-            f"{name.get(row['b'], row['b'])} is "
-            f"{figure(row['mutual'], row['mutual_low'], row['mutual_high'], raters)}, {limit}: "
-            f"the verdict can be no better than {cap_label}."
-        )
-        reason = Reason(
-            text,
-            "gate",
-            f"{row['a']}~{row['b']}",
-            row["mutual"],
-            row["mutual_low"],
-            row["mutual_high"],
-            int(min(row["n_ab"], row["n_ba"])),
-            gate.cap,
-        )
-        return GateResult(gate, True, reason)
-    if gate.metric == "max_asymmetry":
-        if pairs.empty:
-            return GateResult(gate, False, None)
-        row = pairs.loc[pairs["asymmetry"].abs().idxmax()]
-        a, b, t_ab, t_ba, n_ab, n_ba = (
-            row["a"],
-            row["b"],
-            row["t_ab"],
-            row["t_ba"],
-            row["n_ab"],
-            row["n_ba"],
-        )
-        lo, hi = row["asymmetry_low"], row["asymmetry_high"]
-        if row["asymmetry"] < 0:
-            a, b, t_ab, t_ba, n_ab, n_ba = b, a, t_ba, t_ab, n_ba, n_ab
-            lo, hi = -hi, -lo
-        value = abs(row["asymmetry"])
-        if not tripped(value):
-            return GateResult(gate, False, None)
-        text = (
-            f"Trust is one-sided: {name.get(a, a)} trust {name.get(b, b)} at {t_ab:.2f} "
-            f"(n = {n_ab}) "
-            f"but {name.get(b, b)} trust {name.get(a, a)} at only {t_ba:.2f} (n = {n_ba}); the "
-            f"asymmetry {figure(value, lo, hi, None)} is {limit}: "
-            f"the verdict can be no better than {cap_label}."
-        )
-        return GateResult(
-            gate,
-            True,
-            Reason(text, "gate", f"{a}>{b}", value, lo, hi, int(min(n_ab, n_ba)), gate.cap),
-        )
-    if gate.metric == "scale":
-        if gate.scale not in scales.index:
-            return GateResult(gate, False, None)
-        row = scales.loc[gate.scale]
-        if not tripped(row["estimate"]) or row["n"] < gate.min_n:
-            return GateResult(gate, False, None)
-        text = (
-            f"{row['title']} scores "
-            f"{figure(row['estimate'], row['low'], row['high'], int(row['n']))}, "
-            f"{limit}, a critical concern: the verdict can be no better than {cap_label}."
-        )
-        return GateResult(
-            gate,
-            True,
-            Reason(
-                text,
-                "gate",
-                gate.scale,
-                row["estimate"],
-                row["low"],
-                row["high"],
-                int(row["n"]),
-                gate.cap,
-            ),
-        )
-    # over_caution_rate / over_sharing_rate from the workshop vignettes
+def _asymmetry(_g, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
+    """The most one-sided pair, told from the side that trusts more."""
+    if pairs.empty:
+        return None
+    row = pairs.loc[pairs["asymmetry"].abs().idxmax()]
+    a, b, t_ab, t_ba, n_ab, n_ba = (row[k] for k in ("a", "b", "t_ab", "t_ba", "n_ab", "n_ba"))
+    low, high = row["asymmetry_low"], row["asymmetry_high"]
+    if row["asymmetry"] < 0:
+        a, b, t_ab, t_ba, n_ab, n_ba = b, a, t_ba, t_ab, n_ba, n_ab
+        low, high = -high, -low
+    value = abs(row["asymmetry"])
+    name = ctx.sector_names
+    one, other = name.get(a, a), name.get(b, b)
+    quoted = figure(value, low, high, None)
+    return Finding(
+        f"{a}>{b}",
+        value,
+        low,
+        high,
+        int(min(n_ab, n_ba)),
+        lambda limit: (
+            f"Trust is one-sided: {one} trust {other} at {t_ab:.2f} (n = {n_ab}) but {other} "
+            f"trust {one} at only {t_ba:.2f} (n = {n_ba}); the asymmetry {quoted} is {limit}"
+        ),
+    )
+
+
+def _scale(gate: Gate, _x, scales: pd.DataFrame, _p, _c) -> Finding | None:
+    """An area scale score, for a scale critical enough to cap the verdict on its own."""
+    if gate.scale not in scales.index:
+        return None
+    row = scales.loc[gate.scale]
+    if row["n"] < gate.min_n:
+        return None
+    quoted = figure(row["estimate"], row["low"], row["high"], int(row["n"]))
+    return Finding(
+        gate.scale,
+        row["estimate"],
+        row["low"],
+        row["high"],
+        int(row["n"]),
+        lambda limit: f"{row['title']} scores {quoted}, {limit}, a critical concern",
+    )
+
+
+def _workshop_rate(gate: Gate, _x, _s, _p, calib: pd.DataFrame) -> Finding | None:
+    """The over-caution or over-sharing rate over the workshop's decisions."""
     column = "over_caution" if gate.metric == "over_caution_rate" else "over_sharing"
     n_col = "lawful_n" if column == "over_caution" else "unlawful_n"
     if calib.empty or calib[n_col].iloc[0] < gate.min_n:
-        return GateResult(gate, False, None)
+        return None
     row = calib.iloc[0]
-    if not tripped(row[column]):
-        return GateResult(gate, False, None)
     what = (
         "refused sharing that the law allows"
         if column == "over_caution"
         else "would share where the law does not allow it"
     )
-    limit_pct = f"below {gate.below:.0%}" if gate.below is not None else f"above {gate.above:.0%}"
-    rate = figure(row[column], row[f"{column}_low"], row[f"{column}_high"], int(row[n_col]), True)
-    text = (
-        f"In the workshop scenarios, participants {what} in {rate} "
-        f"of decisions, {limit_pct}: the verdict can be no better than {cap_label}."
-    )
-    return GateResult(
-        gate,
-        True,
-        Reason(
-            text,
-            "gate",
-            column,
-            row[column],
-            row[column + "_low"],
-            row[column + "_high"],
-            int(row[n_col]),
-            gate.cap,
+    low, high, n = row[f"{column}_low"], row[f"{column}_high"], int(row[n_col])
+    quoted = figure(row[column], low, high, n, True)
+    return Finding(
+        column,
+        row[column],
+        low,
+        high,
+        n,
+        lambda limit: (
+            f"In the workshop scenarios, participants {what} in {quoted} of decisions, {limit}"
         ),
+        percent=True,
     )
+
+
+_METRICS = {
+    "key_pair_mutual_trust": _key_pair,
+    "max_asymmetry": _asymmetry,
+    "scale": _scale,
+    "over_caution_rate": _workshop_rate,
+    "over_sharing_rate": _workshop_rate,
+}

@@ -21,7 +21,7 @@ from analysis.gates import evaluate_gate
 from analysis.scoring import score
 from analysis.triangulation import card_votes, themes, triangulation
 from analysis.trust import TrustMatrix, trust_matrix
-from analysis.verdict import Verdict, decide
+from analysis.verdict import Verdict, decide, json_value
 from survey.schema import ReadinessRules
 
 __all__ = ["Context", "Profile", "build_profile", "context_from_catalogue"]
@@ -78,15 +78,7 @@ class Profile:
 def _records(frame: pd.DataFrame, index_name: str | None) -> list[dict[str, Any]]:
     out = frame.reset_index(names=index_name) if index_name else frame.reset_index(drop=True)
     records = out.to_dict(orient="records")
-    return [{k: _json(v) for k, v in r.items()} for r in records]
-
-
-def _json(v: Any) -> Any:
-    if isinstance(v, float | np.floating):
-        return None if np.isnan(v) else round(float(v), 4)
-    if isinstance(v, np.integer | np.bool_):
-        return v.item()
-    return v
+    return [{k: json_value(v) for k, v in r.items()} for r in records]
 
 
 def band_of(value: float, bands: list) -> str | None:

@@ -32,7 +32,7 @@ class Reason:
     caps: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: _plain(v) for k, v in asdict(self).items()}
+        return {k: json_value(v) for k, v in asdict(self).items()}
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,12 @@ class Verdict:
         return {"id": self.id, "label": self.label, "reasons": [r.to_dict() for r in self.reasons]}
 
 
-def _plain(v: Any) -> Any:
+def json_value(v: Any) -> Any:
+    """A number as JSON shows it: NaN as null, 4 decimals, numpy scalars as Python ones."""
     if isinstance(v, float | np.floating):
         return None if np.isnan(v) else round(float(v), 4)
-    if isinstance(v, np.integer):
-        return int(v)
+    if isinstance(v, np.integer | np.bool_):
+        return v.item()
     return v
 
 

@@ -175,15 +175,8 @@ class ScopedData:
         )
 
     def benchmark(self) -> pd.Series:
-        """Median over all areas of each scale and pillar (latest waves): a pooled figure,
-        shown to every role beside an area's own scores. Empty with fewer than
-        ``MIN_AREAS_FOR_BENCHMARK`` areas, where a median would give other areas away
-        (with two areas, the median and one's own mean give the other's)."""
-        from survey.summaries import median_of_areas, wave_scores
-
-        if wave_scores(self.engine)["area"].nunique() < MIN_AREAS_FOR_BENCHMARK:
-            return pd.Series(dtype=float)
-        return median_of_areas(self.engine)
+        """Median over all areas of each scale and pillar: see :func:`benchmark`."""
+        return benchmark(self.engine)
 
     # -- free text ---------------------------------------------------------------------
     def texts(self, area: str, wave: str) -> pd.DataFrame:
@@ -291,6 +284,16 @@ def _few_hidden(table: pd.DataFrame, min_group: int) -> pd.DataFrame:
         if column in out.columns:
             out.loc[few, column] = np.nan
     return out
+
+
+def benchmark(engine: Engine) -> pd.Series:
+    """Median over all areas of each scale and pillar (latest waves): a pooled figure, the
+    same for every role. Empty with fewer than ``MIN_AREAS_FOR_BENCHMARK`` areas, where a
+    median would give other areas away (with two areas, the median and one's own mean give
+    the other's)."""
+    from survey.summaries import median_of_areas
+
+    return median_of_areas(engine, min_areas=MIN_AREAS_FOR_BENCHMARK)
 
 
 def _hide_pair(reason: Reason, shown: pd.DataFrame) -> Reason:

@@ -59,30 +59,28 @@ def users_list() -> None:
     click.echo("no accounts yet" if table.empty else table.to_string(index=False))
 
 
+def _set_disabled(username: str, disabled: bool) -> None:
+    from survey.accounts import AccountError, set_disabled
+
+    try:
+        set_disabled(_engine(), username, disabled)
+    except AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{'Disabled' if disabled else 'Enabled'} {username}")
+
+
 @users.command("disable")
 @click.argument("username")
 def users_disable(username: str) -> None:
     """Disable an account (it can no longer log in)."""
-    from survey.accounts import AccountError, set_disabled
-
-    try:
-        set_disabled(_engine(), username, True)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Disabled {username}")
+    _set_disabled(username, True)
 
 
 @users.command("enable")
 @click.argument("username")
 def users_enable(username: str) -> None:
     """Enable a disabled or locked account."""
-    from survey.accounts import AccountError, set_disabled
-
-    try:
-        set_disabled(_engine(), username, False)
-    except AccountError as exc:
-        raise click.ClickException(str(exc)) from None
-    click.echo(f"Enabled {username}")
+    _set_disabled(username, False)
 
 
 @click.command("audit")

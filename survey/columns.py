@@ -211,7 +211,6 @@ def _workshop(inst: WorkshopInstrument, cat: Catalogue) -> list[Column]:
             Column(f"card_{n}_text", "text", f"Card {n}: text", "card"),
             Column(f"card_{n}_votes", "count", f"Card {n}: votes", "card"),
         ]
-    del cat
     return cols
 
 

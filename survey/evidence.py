@@ -15,7 +15,6 @@ from sqlalchemy import Connection, Engine, Select, func, select
 from survey.models import (
     Answer,
     Area,
-    ImportBatch,
     InterviewCode,
     InterviewRating,
     Response,
@@ -41,20 +40,6 @@ class Evidence:
     decisions: pd.DataFrame
     cards: pd.DataFrame
 
-    def for_wave(self, area: str, wave: str) -> Evidence:
-        return Evidence(
-            *(
-                f[(f["area"] == area) & (f["wave"] == wave)]
-                for f in (
-                    self.survey,
-                    self.ratings,
-                    self.codes,
-                    self.decisions,
-                    self.cards,
-                )
-            )
-        )
-
 
 def _scoped(stmt: Select, areas: Iterable[str] | None) -> Select:
     stmt = stmt.join(Wave, Response.wave_id == Wave.id).join(Area, Wave.area_id == Area.id)
@@ -63,7 +48,7 @@ def _scoped(stmt: Select, areas: Iterable[str] | None) -> Select:
     return stmt
 
 
-def _frame(bind: Engine | Connection, stmt: Select) -> pd.DataFrame:
+def read_frame(bind: Engine | Connection, stmt: Select) -> pd.DataFrame:
     if isinstance(bind, Connection):  # inside a caller's transaction (e.g. an import)
         result = bind.execute(stmt)
         return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
@@ -94,7 +79,7 @@ def survey_frame(
     transaction."""
     areas = None if areas is None else list(areas)
     only = (Response.wave_id == wave_id,) if wave_id is not None else ()
-    people = _frame(
+    people = read_frame(
         engine,
         _scoped(
             select(*_BASE, Response.co_located, Response.multi_agency_team).where(
@@ -161,7 +146,7 @@ def _fill(
 
 def text_frame(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
     """Open-text answers: response, area, wave, sector, item and the text as given."""
-    return _frame(
+    return read_frame(
         engine,
         _scoped(
             select(*_BASE, Answer.item_id, Answer.raw.label("text"))
@@ -175,7 +160,7 @@ def text_frame(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFra
 def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
     """Every kind of evidence for ``areas`` (all areas when ``None``)."""
     areas = None if areas is None else list(areas)
-    ratings = _frame(
+    ratings = read_frame(
         engine,
         _scoped(
             select(
@@ -190,7 +175,7 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
     )
     # An interview's key is "interview_id|coder"; two coders of one interview share the id.
     ratings["interview"] = ratings["respondent_key"].str.rsplit("|", n=1).str[0]
-    codes = _frame(
+    codes = read_frame(
         engine,
         _scoped(
             select(
@@ -207,7 +192,7 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
         ),
     )
     codes["interview"] = codes["respondent_key"].str.rsplit("|", n=1).str[0]
-    decisions = _frame(
+    decisions = read_frame(
         engine,
         _scoped(
             select(
@@ -220,7 +205,7 @@ def evidence(engine: Engine, areas: Iterable[str] | None = None) -> Evidence:
             areas,
         ),
     )
-    cards = _frame(
+    cards = read_frame(
         engine,
         _scoped(
             select(
@@ -256,7 +241,7 @@ def waves(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
         ).group_by(Area.code, Area.name, Wave.label, Response.source),
         areas,
     )
-    counts = _frame(engine, stmt)
+    counts = read_frame(engine, stmt)
     if counts.empty:
         return pd.DataFrame(
             columns=["area", "area_name", "wave", "survey", "interview", "workshop"]
@@ -268,25 +253,3 @@ def waves(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
         table[source] = table[source].astype(int) if source in table else 0
     table.columns.name = None
     return table.sort_values(["area", "wave"], ignore_index=True)
-
-
-def import_history(engine: Engine, areas: Iterable[str] | None = None) -> pd.DataFrame:
-    stmt = (
-        select(
-            ImportBatch.id,
-            ImportBatch.file_name,
-            ImportBatch.instrument_key,
-            ImportBatch.instrument_version,
-            Area.code.label("area"),
-            Wave.label.label("wave"),
-            ImportBatch.rows,
-            ImportBatch.imported_at,
-            ImportBatch.imported_by,
-        )
-        .join(Wave, ImportBatch.wave_id == Wave.id)
-        .join(Area, Wave.area_id == Area.id)
-        .order_by(ImportBatch.id)
-    )
-    if areas is not None:
-        stmt = stmt.where(Area.code.in_(list(areas)))
-    return _frame(engine, stmt)

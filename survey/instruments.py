@@ -141,15 +141,15 @@ def check_instrument(inst: Any, file: str, sectors: set[str], pillars: set[str])
         if f.type == "choice" and not f.options:
             bad(f"profile '{f.id}'", "options", "a choice field needs options")
     if isinstance(inst, SurveyInstrument):
-        problems += _check_survey(inst, file, pillars)
+        problems += _check_survey(inst, file)
     elif isinstance(inst, InterviewInstrument):
-        problems += _check_interview(inst, file, sectors, pillars)
+        problems += _check_interview(inst, file, pillars)
     elif isinstance(inst, WorkshopInstrument):
         problems += _check_workshop(inst, file, sectors, pillars)
     return problems
 
 
-def _check_survey(inst: SurveyInstrument, file: str, pillars: set[str]) -> list[Problem]:
+def _check_survey(inst: SurveyInstrument, file: str) -> list[Problem]:
     problems: list[Problem] = []
 
     def bad(where: str, fld: str, msg: str) -> None:
@@ -202,17 +202,10 @@ def _check_survey(inst: SurveyInstrument, file: str, pillars: set[str]) -> list[
             bad("trust", "id_pattern", "must contain {sector} and {facet}")
         for dup in _duplicates([f.id for f in t.facets]):
             bad(f"trust facet '{dup}'", "id", "duplicate facet id")
-    del pillars  # a survey defines the pillars the other instruments refer to
     return problems
 
 
-def _check_pair(raw: str) -> list[str]:
-    return raw.split(">") if ">" in raw else []
-
-
-def _check_interview(
-    inst: InterviewInstrument, file: str, sectors: set[str], pillars: set[str]
-) -> list[Problem]:
+def _check_interview(inst: InterviewInstrument, file: str, pillars: set[str]) -> list[Problem]:
     problems: list[Problem] = []
 
     def bad(where: str, fld: str, msg: str) -> None:
@@ -233,7 +226,6 @@ def _check_interview(
     for t in inst.coding_frame.themes:
         if pillars and t.pillar not in pillars:
             bad(f"theme '{t.code}'", "pillar", f"unknown pillar '{t.pillar}'")
-    del sectors
     return problems
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select
 
 from analysis.profiles import median_of_wave_scores, wave_means
 from analysis.readiness import context_from_catalogue
-from survey.evidence import survey_frame
+from survey.evidence import read_frame, survey_frame
 from survey.instruments import Catalogue
 from survey.models import Area, Response, Wave, WaveScore
 
@@ -89,11 +89,13 @@ def wave_scores(engine: Engine) -> pd.DataFrame:
         .join(Wave, WaveScore.wave_id == Wave.id)
         .join(Area, Wave.area_id == Area.id)
     )
-    with engine.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    return read_frame(engine, stmt)
 
 
-def median_of_areas(engine: Engine) -> pd.Series:
-    """For each scale and pillar, the median over areas of their latest wave's mean."""
-    return median_of_wave_scores(wave_scores(engine))
+def median_of_areas(engine: Engine, *, min_areas: int = 1) -> pd.Series:
+    """For each scale and pillar, the median over areas of their latest wave's mean; empty
+    with fewer than ``min_areas`` areas."""
+    scores = wave_scores(engine)
+    if scores.empty or scores["area"].nunique() < min_areas:
+        return pd.Series(dtype=float)
+    return median_of_wave_scores(scores)

@@ -5,11 +5,9 @@ import streamlit as st
 from survey import audit
 from survey.accounts import list_users
 from views import state
+from views.widgets import require
 
-account = st.session_state["account"]
-if not account.scope.can_admin:
-    st.error("This page is for administrators.")
-    st.stop()
+account = require(lambda scope: scope.can_admin, "This page is for administrators.")
 engine, _ = state.store()
 st.title("Administration")
 st.subheader("Accounts")

@@ -19,14 +19,12 @@ from survey.columns import columns
 from survey.evidence import waves
 from survey.imports import AlreadyImported, ImportRejected, Validated, validate, write
 from views import state
+from views.widgets import require
 
 PENDING, CHECKED, SEEN, FLASH = (f"evidence_{k}" for k in ("pending", "checked", "seen", "flash"))
 BIG = 1000  # rows (or kilobytes of file) from which work shows a progress bar
 
-account = st.session_state["account"]
-if not account.scope.can_import:
-    st.error("This page is for engagement managers.")
-    st.stop()
+account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
 engine, _ = state.store()
 cat = state.catalogue()
 by_kind = {inst.kind: key for key, inst in reversed(cat.instruments.items())}  # the first

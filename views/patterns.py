@@ -4,11 +4,12 @@ import streamlit as st
 
 from survey.access import AccessDenied
 from views import figures, state
+from views.widgets import require
 
-account = st.session_state["account"]
-if account.scope.role == "partnership":
-    st.error("Patterns across areas are for the academic panel and engagement managers.")
-    st.stop()
+account = require(
+    lambda scope: scope.role != "partnership",
+    "Patterns across areas are for the academic panel and engagement managers.",
+)
 cat = state.catalogue()
 names = {s.code: s.short for s in cat.sectors.sectors}
 names["other"] = "Other (merged small groups)"

@@ -3,11 +3,11 @@
 import streamlit as st
 
 from views import figures, state
+from views.widgets import require
 
-account = st.session_state["account"]
-if account.scope.role not in {"manager", "admin"}:
-    st.error("The portfolio is for engagement managers.")
-    st.stop()
+account = require(
+    lambda scope: scope.role in {"manager", "admin"}, "The portfolio is for engagement managers."
+)
 data = state.scoped(account)
 cat = state.catalogue()
 sector_names = {s.code: s.short for s in cat.sectors.sectors}

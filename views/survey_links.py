@@ -11,11 +11,9 @@ import streamlit as st
 from survey import collect
 from survey.evidence import waves
 from views import state
+from views.widgets import require
 
-account = st.session_state["account"]
-if not account.scope.can_import:
-    st.error("This page is for engagement managers.")
-    st.stop()
+account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
 engine, _ = state.store()
 cat = state.catalogue()
 surveys = [k for k, inst in cat.instruments.items() if inst.kind == "survey"]

@@ -3,10 +3,13 @@ verdict box."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
 from analysis.verdict import Verdict
 from survey.access import ScopedData
+from survey.accounts import Account, Scope
 from views import state
 
 _STYLE = {
@@ -15,6 +18,17 @@ _STYLE = {
     "not_yet_ready": st.error,
     "insufficient_evidence": st.warning,
 }
+
+
+def require(allowed: Callable[[Scope], bool], refusal: str) -> Account:
+    """The signed-in account, when its role may open this page; otherwise the page says
+    ``refusal`` and stops. (The router does not offer pages a role cannot open; this holds
+    even when a page is reached some other way.)"""
+    account: Account = st.session_state["account"]
+    if not allowed(account.scope):
+        st.error(refusal)
+        st.stop()
+    return account
 
 
 def area_and_wave(data: ScopedData, *, key: str) -> tuple[str, str] | None:
