@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from analysis.scoring import ScoringModel, scoring_model
-from survey.schema import ReadinessRules
+from instruments.catalogue import Catalogue
+from instruments.kinds import INTERVIEW, WORKSHOP
+from instruments.schema import ReadinessRules
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,12 @@ class Context:
     themes: dict[str, tuple[str, str, str]]  # code -> (title, pillar, type)
 
 
-def context_from_catalogue(cat: Any) -> Context:
-    """Build the context from a :class:`survey.instruments.Catalogue`."""
+def context_from_catalogue(cat: Catalogue) -> Context:
+    """Build the context from a :class:`instruments.catalogue.Catalogue`: the survey that
+    profiles are scored from, and the first interview and workshop instruments."""
     survey = cat.survey
-    interview = next((i for i in cat.instruments.values() if i.kind == "interview"), None)
-    workshop = next((i for i in cat.instruments.values() if i.kind == "workshop"), None)
+    interview = cat.first(INTERVIEW)
+    workshop = cat.first(WORKSHOP)
     return Context(
         model=scoring_model(survey, cat.sector_codes),
         rules=cat.rules,

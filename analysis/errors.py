@@ -12,6 +12,8 @@ from collections.abc import Hashable, Sequence
 import numpy as np
 import pandas as pd
 
+from instruments.errors import ReadinessError
+
 __all__ = [
     "AnalysisError",
     "ConstantGroupError",
@@ -33,7 +35,7 @@ __all__ = [
 ]
 
 
-class AnalysisError(ValueError):
+class AnalysisError(ReadinessError, ValueError):
     """Base class: the input cannot be analysed as given; the message says what to fix."""
 
 

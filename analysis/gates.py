@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.context import Context
 from analysis.verdict import GateResult, Reason, figure
-from survey.schema import Gate
+from instruments.schema import Gate
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,9 @@ class Finding:
     n: int
     describe: Callable[[str], str]
     percent: bool = False
+    cells: tuple[tuple[str, str], ...] = ()  # the trust cells the figure comes from
+    group: str | None = None  # the group of people it describes
+    plain: str | None = None  # what it is, in words without figures
 
 
 def evaluate_gate(
@@ -49,7 +52,17 @@ def evaluate_gate(
     )
     text = f"{found.describe(limit)}: the verdict can be no better than {cap_label}."
     reason = Reason(
-        text, "gate", found.subject, found.value, found.low, found.high, found.n, gate.cap
+        text,
+        "gate",
+        found.subject,
+        found.value,
+        found.low,
+        found.high,
+        found.n,
+        gate.cap,
+        cells=found.cells,
+        group=found.group,
+        plain=found.plain,
     )
     return GateResult(gate, True, reason)
 
@@ -92,6 +105,8 @@ def _key_pair(gate: Gate, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding 
         row["mutual_high"],
         int(min(row["n_ab"], row["n_ba"])),
         lambda limit: f"Mutual trust between {a} and {b} is {quoted}, {limit}",
+        cells=((row["a"], row["b"]), (row["b"], row["a"])),
+        plain=f"Mutual trust between {a} and {b} is at a critical level; {_HIDDEN}",
     )
 
 
@@ -119,6 +134,8 @@ def _asymmetry(_g, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
             f"Trust is one-sided: {one} trust {other} at {t_ab:.2f} (n = {n_ab}) but {other} "
             f"trust {one} at only {t_ba:.2f} (n = {n_ba}); the asymmetry {quoted} is {limit}"
         ),
+        cells=((a, b), (b, a)),
+        plain=f"Trust between two sectors is one-sided to a critical degree; {_HIDDEN}",
     )
 
 
@@ -152,6 +169,7 @@ def _workshop_rate(gate: Gate, _x, _s, _p, calib: pd.DataFrame) -> Finding | Non
         if column == "over_caution"
         else "would share where the law does not allow it"
     )
+    briefly = "held back" if column == "over_caution" else "over-shared"
     low, high, n = row[f"{column}_low"], row[f"{column}_high"], int(row[n_col])
     quoted = figure(row[column], low, high, n, True)
     return Finding(
@@ -164,8 +182,16 @@ def _workshop_rate(gate: Gate, _x, _s, _p, calib: pd.DataFrame) -> Finding | Non
             f"In the workshop scenarios, participants {what} in {quoted} of decisions, {limit}"
         ),
         percent=True,
+        group="workshop",
+        plain=(
+            f"In the workshop scenarios, participants {briefly} often enough to cap the "
+            "verdict; the figures are hidden because fewer than the minimum number of people "
+            "took part."
+        ),
     )
 
+
+_HIDDEN = "the figures are hidden because a group is too small to show. This caps the verdict."
 
 _METRICS = {
     "key_pair_mutual_trust": _key_pair,

@@ -1,12 +1,12 @@
 """Pooled views for the panel: scores by sector and the pooled trust matrix, after
 disclosure control. Inputs are pooled, pseudonymised microdata (see
-:func:`analysis.privacy.pseudonymise`)."""
+:func:`analysis.pseudonyms.pseudonymise`)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import privacy
+from analysis.disclosure import suppress_matrix
 from analysis.scoring import ScoringModel, score, trust_scores
 from analysis.trust import trust_matrix
 
@@ -31,8 +31,8 @@ def pooled_trust(
     micro: pd.DataFrame, model: ScoringModel, *, min_group: int
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The directed trust matrix of all respondents pooled, after disclosure control:
-    (mean, n, status) as :func:`analysis.privacy.suppress_matrix` gives them."""
+    (mean, n, status) as :func:`analysis.disclosure.suppress_matrix` gives them."""
     sectors = list(model.trust.sectors) if model.trust else []
     matrix = trust_matrix(trust_scores(micro, model), micro["sector"], sectors, min_n=1)
     sizes = micro["sector"].value_counts().reindex(sectors, fill_value=0)
-    return privacy.suppress_matrix(matrix.mean, matrix.n, group_sizes=sizes, min_group=min_group)
+    return suppress_matrix(matrix.mean, matrix.n, group_sizes=sizes, min_group=min_group)

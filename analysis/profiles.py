@@ -80,7 +80,7 @@ def area_profiles(
 ) -> list[Profile]:
     """Every (area, wave) profile, waves in order, each with change since the previous wave.
 
-    The frames are as :mod:`survey.evidence` gives them (each with ``area`` and ``wave``).
+    The frames are as :mod:`survey.store.readers` gives them (each with ``area`` and ``wave``).
     Waves with interview or workshop evidence but no survey are included."""
     frames = [
         f for f in (survey, ratings, codes, decisions, cards) if f is not None and not f.empty

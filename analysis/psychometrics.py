@@ -8,7 +8,6 @@ comparisons; correlations between pillars. Every statistic comes from the public
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,77 +40,6 @@ class PanelReport:
     parallel: pd.DataFrame  # observed vs simulated eigenvalues
     n_factors: int  # suggested by parallel analysis
     loadings: pd.DataFrame  # oblimin-rotated minres loadings, items x factors
-
-    def to_json(self) -> str:
-        def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            clean = frame.reset_index()
-            clean = clean.astype(object).where(clean.notna(), None)
-            return clean.to_dict(orient="records")
-
-        return json.dumps(
-            {
-                "instrument": self.instrument,
-                "scales": records(self.scales),
-                "items": records(self.items),
-                "comparisons": records(self.comparisons),
-                "pairwise": records(self.pairwise),
-                "correlations": records(self.correlations),
-                "factor_structure": {
-                    "n_factors": self.n_factors,
-                    "eigenvalues": records(self.parallel),
-                    "loadings": records(self.loadings),
-                },
-            },
-            indent=2,
-            default=float,
-        )
-
-    def to_csv(self) -> str:
-        """The scale table, one row per scale."""
-        return self.scales.to_csv()
-
-    def to_markdown(self) -> str:
-        lines = [f"# Psychometrics: {self.instrument}", ""]
-        lines += [
-            "## Scales",
-            "",
-            markdown_table(self.scales.drop(columns=["aggregation_note"])),
-            "",
-        ]
-        lines += ["### Can area scores be used?", ""]
-        for scale, row in self.scales.iterrows():
-            lines.append(f"- **{scale}**: {row['aggregation_note']}")
-        lines += ["", "## Items", "", markdown_table(self.items), ""]
-        lines += ["## Sector comparisons", "", markdown_table(self.comparisons), ""]
-        lines += ["## Correlations between pillars", "", markdown_table(self.correlations), ""]
-        lines += [
-            "## Factor structure",
-            "",
-            f"Parallel analysis suggests {self.n_factors} factors (observed factor eigenvalues "
-            "above the 95th percentile of those of random data).",
-            "",
-            markdown_table(self.parallel),
-            "",
-            "Minres loadings, oblimin rotation:",
-            "",
-            markdown_table(self.loadings),
-            "",
-        ]
-        return "\n".join(lines)
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    frame = frame.reset_index()
-    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
-    rule = "|" + "---|" * len(frame.columns)
-
-    def cell(v: Any) -> str:
-        if isinstance(v, float | np.floating):
-            return "" if np.isnan(v) else f"{v:.3f}"
-        return str(v).replace("|", "\\|")
-
-    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False)]
-    return "\n".join([head, rule, *rows])
 
 
 def _scale_blocks(survey: pd.DataFrame, model: ScoringModel) -> dict[str, tuple[pd.DataFrame, int]]:

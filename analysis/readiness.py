@@ -22,7 +22,7 @@ from analysis.scoring import score
 from analysis.triangulation import card_votes, themes, triangulation
 from analysis.trust import TrustMatrix, trust_matrix
 from analysis.verdict import Verdict, decide, json_value
-from survey.schema import ReadinessRules
+from instruments.schema import ReadinessRules
 
 __all__ = ["Context", "Profile", "build_profile", "context_from_catalogue"]
 
@@ -108,7 +108,7 @@ def build_profile(
 
     ``survey`` holds that wave's respondents (one row each, item columns and ``sector``);
     the other frames hold its interview ratings and codes and workshop decisions and cards
-    (see :mod:`survey.evidence`). ``previous`` is the profile of the wave before, for
+    (see :mod:`survey.store.readers`). ``previous`` is the profile of the wave before, for
     change; ``agreement`` the rwg(j) of each scale in this wave (see
     :func:`analysis.profiles.agreement_by_wave`)."""
     rules, model = ctx.rules, ctx.model

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from survey.schema import SurveyInstrument
+from instruments.schema import SurveyInstrument
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,19 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from survey.schema import Gate, ReadinessRules
+from instruments.schema import Gate, ReadinessRules
 
 ORDER = ["insufficient_evidence", "not_yet_ready", "ready_with_conditions", "ready"]
 
 
 @dataclass(frozen=True)
 class Reason:
-    """One reason for a verdict, with the numbers behind it."""
+    """One reason for a verdict, with the numbers behind it.
+
+    What the figures come from is kept as data for disclosure control
+    (:func:`analysis.disclosure.disclose_reason`): ``cells`` are the trust cells (rater,
+    target) it quotes, ``group`` the group of people it describes (e.g. ``"workshop"``),
+    and ``plain`` the same reason in words without figures."""
 
     text: str
     kind: str  # evidence | pillar | gate | strength
@@ -30,9 +35,13 @@ class Reason:
     high: float | None = None
     n: int | None = None
     caps: str | None = None
+    cells: tuple[tuple[str, str], ...] = ()
+    group: str | None = None
+    plain: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: json_value(v) for k, v in asdict(self).items()}
+        data = {k: json_value(v) for k, v in asdict(self).items() if k not in {"cells", "plain"}}
+        return data | {"cells": [list(c) for c in self.cells]}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ TARGETS = {"profile_cold": 3.0, "profile_warm": 0.3, "portfolio_warm": 1.0}
 _PROBE = r"""
 import json, sys, time
 from streamlit.testing.v1 import AppTest
-from survey.accounts import Account
+from survey.store.accounts import Account
 
 role, area, reruns = sys.argv[1], sys.argv[2] or None, int(sys.argv[3])
 at = AppTest.from_file(sys.argv[4], default_timeout=900)
@@ -53,8 +53,8 @@ def build(db: Path, areas: int, per_area: int) -> None:
     """Import one staff-survey file per area through the public import path."""
     from bench_import import write_survey
 
-    from survey.imports import import_file
-    from survey.store import open_store
+    from app.evidence import import_file
+    from survey.store.engine import open_store
 
     engine = open_store(f"sqlite:///{db}")
     with tempfile.TemporaryDirectory() as tmp:

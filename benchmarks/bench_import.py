@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from survey.columns import columns
-from survey.imports import import_file
-from survey.instruments import default_catalogue
-from survey.store import open_store
+from app.evidence import import_file
+from instruments.catalogue import default_catalogue
+from instruments.columns import columns
+from survey.store.engine import open_store
 
 TARGET_SECONDS = 15.0
 

@@ -33,7 +33,7 @@ if str(ROOT) not in sys.path:
 from analysis.profiles import area_profiles  # noqa: E402
 from analysis.readiness import Context, context_from_catalogue  # noqa: E402
 from analysis.scoring import score  # noqa: E402
-from survey.instruments import default_catalogue  # noqa: E402
+from instruments.catalogue import default_catalogue  # noqa: E402
 
 SCORING_TARGET = 1.0  # seconds
 PROFILES_TARGET = 10.0  # seconds

@@ -42,9 +42,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from survey.columns import Column, columns, trust_item_id  # noqa: E402
-from survey.instruments import Catalogue, load_catalogue  # noqa: E402
-from survey.schema import LAWFUL_TO_SHARE  # noqa: E402
+from instruments.catalogue import Catalogue, load_catalogue  # noqa: E402
+from instruments.columns import Column, columns, trust_item_id  # noqa: E402
+from instruments.schema import LAWFUL_TO_SHARE  # noqa: E402
 
 SEED = 20251121
 OUT_DIR = Path(__file__).resolve().parent

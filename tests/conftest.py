@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.exc import OperationalError
 
-from survey.instruments import Catalogue, default_catalogue
-from survey.store import open_store
+from instruments.catalogue import Catalogue, default_catalogue
+from survey.store.engine import open_store
 
 POSTGRES_ENV = "READINESS_TEST_POSTGRES_URL"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
-from survey.columns import Column, columns
-from survey.instruments import Catalogue
-from survey.models import (
+from instruments.catalogue import Catalogue
+from instruments.columns import Column, columns
+from survey.store.models import (
     Answer,
     Area,
     ImportBatch,

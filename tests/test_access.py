@@ -1,4 +1,4 @@
-"""The one door to the evidence, :class:`survey.access.ScopedData`, on the sample data: a
+"""The one door to the evidence, :class:`app.access.ScopedData`, on the sample data: a
 partnership member sees their own area and nothing of any other, the panel sees pooled,
 pseudonymised data only, managers see every area; small groups are hidden (with a
 complementary group so they cannot be worked out by subtraction) and free text comes only
@@ -15,12 +15,12 @@ import pytest
 from click.testing import CliRunner
 from helpers import filled_rows, write_csv
 
-from survey.access import AccessDenied, ScopedData
-from survey.accounts import Account, AccountError, add_user
-from survey.cli import main
-from survey.imports import import_file
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.access import AccessDenied, ScopedData
+from app.evidence import import_file, load_sample_data
+from cli.main import main
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store.accounts import Account, AccountError, add_user
+from survey.store.engine import open_store
 
 MANIFEST = pd.read_csv(SAMPLE_DIR / "manifest.csv")
 AREA_NAMES: dict[str, str] = dict(zip(MANIFEST["area"], MANIFEST["area_name"], strict=False))

@@ -11,8 +11,9 @@ from click.testing import CliRunner, Result
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import survey.accounts
-from survey.accounts import (
+import survey.store.accounts
+from cli.main import main
+from survey.store.accounts import (
     LOCK_FOR,
     MAX_FAILURES,
     AccountError,
@@ -23,8 +24,7 @@ from survey.accounts import (
     list_users,
     set_disabled,
 )
-from survey.cli import main
-from survey.models import User
+from survey.store.models import User
 
 PASSWORD = "correct horse battery"
 WRONG = "wrong horse battery"
@@ -87,13 +87,13 @@ def test_unknown_user_costs_a_password_check_too(sqlite_engine, monkeypatch):
     against a hash as long as a known one."""
     add_user(sqlite_engine, "mgr", "manager", password=PASSWORD)
     checked: list[str] = []
-    real = survey.accounts._verify
+    real = survey.store.accounts._verify
 
     def counting(hashed: str, password: str) -> bool:
         checked.append(hashed)
         return real(hashed, password)
 
-    monkeypatch.setattr(survey.accounts, "_verify", counting)
+    monkeypatch.setattr(survey.store.accounts, "_verify", counting)
     refused(sqlite_engine, "mgr", WRONG)
     refused(sqlite_engine, "nobody", WRONG)
     assert len(checked) == 2
@@ -228,9 +228,9 @@ def test_cli_users_add_list_disable_enable(cli):
     assert "ash" in listed.output and "boss" in listed.output and "partnership" in listed.output
     assert "$argon2" not in listed.output and PASSWORD not in listed.output
 
-    from survey.store import open_store
+    from app.store import open_configured_store
 
-    engine = open_store()  # the CLI's database
+    engine = open_configured_store()  # the CLI's database
     assert authenticate(engine, "ash", PASSWORD).area == "ASH"
     assert stored_hash(engine, "ash").startswith("$argon2id$")
 

@@ -15,17 +15,11 @@ from helpers import filled_rows, write_csv
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from survey import audit
-from survey.access import ScopedData
-from survey.accounts import (
-    MAX_FAILURES,
-    LoginError,
-    add_user,
-    authenticate,
-    set_disabled,
-)
-from survey.cli import main
-from survey.imports import ImportRejected, import_file
+from app.access import ScopedData
+from app.evidence import ImportRejected, import_file
+from cli.main import main
+from survey.store import audit
+from survey.store.accounts import MAX_FAILURES, LoginError, add_user, authenticate, set_disabled
 
 PASSWORD = "correct horse battery"
 

@@ -11,11 +11,15 @@ from helpers import STORED, assert_store_empty, count_rows
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-from survey import audit, collect
-from survey.collect import LinkError, LinkNotOpen, SubmissionRefused
-from survey.columns import columns
-from survey.imports import validate
-from survey.models import Answer, ImportBatch, Response
+from app import evidence
+from app.evidence import validate
+from instruments import forms
+from instruments.columns import columns
+from survey.ingest import validate as checks
+from survey.ingest import web_survey
+from survey.ingest.web_survey import LinkError, LinkNotOpen, SubmissionRefused
+from survey.store import audit
+from survey.store.models import Answer, ImportBatch, Response
 
 PROFILE = {
     "sector": "police",
@@ -35,7 +39,7 @@ ANSWERS = PROFILE | {
 
 @pytest.fixture
 def token(engine, catalogue) -> str:
-    return collect.open_link(engine, "NTH", "2026-1", "staff_survey", "m", catalogue=catalogue)
+    return web_survey.open_link(engine, "NTH", "2026-1", "staff_survey", "m", catalogue=catalogue)
 
 
 def stored(engine) -> tuple[list[Response], dict[str, str]]:
@@ -50,7 +54,7 @@ def stored(engine) -> tuple[list[Response], dict[str, str]]:
 
 
 def test_a_link_is_open_until_it_is_closed(engine, catalogue, token):
-    found = collect.link(engine, token)
+    found = web_survey.link(engine, token)
     assert (found.area, found.wave, found.instrument, found.created_by) == (
         "NTH",
         "2026-1",
@@ -58,8 +62,10 @@ def test_a_link_is_open_until_it_is_closed(engine, catalogue, token):
         "m",
     )
     assert len(token) >= 20 and re.fullmatch(r"[A-Za-z0-9_-]+", token)
-    other = collect.open_link(engine, " STH ", "2026-1", "staff_survey", "a", catalogue=catalogue)
-    table = collect.open_links(engine)
+    other = web_survey.open_link(
+        engine, " STH ", "2026-1", "staff_survey", "a", catalogue=catalogue
+    )
+    table = web_survey.open_links(engine)
     assert list(table.columns) == [
         "token",
         "area",
@@ -70,18 +76,18 @@ def test_a_link_is_open_until_it_is_closed(engine, catalogue, token):
     ]
     assert list(table["token"]) == [token, other] and list(table["area"]) == ["NTH", "STH"]
 
-    collect.close_link(engine, token)
-    assert collect.link(engine, token) is None
-    assert list(collect.open_links(engine)["token"]) == [other]
+    web_survey.close_link(engine, token)
+    assert web_survey.link(engine, token) is None
+    assert list(web_survey.open_links(engine)["token"]) == [other]
     with pytest.raises(LinkNotOpen):
-        collect.close_link(engine, token)
+        web_survey.close_link(engine, token)
     with pytest.raises(LinkNotOpen):
-        collect.close_link(engine, "no-such-token")
+        web_survey.close_link(engine, "no-such-token")
 
 
 @pytest.mark.parametrize("value", ["", None, "unknown", "x" * 500])
 def test_an_unknown_token_is_no_link(sqlite_engine, value):
-    assert collect.link(sqlite_engine, value) is None
+    assert web_survey.link(sqlite_engine, value) is None
 
 
 @pytest.mark.parametrize(
@@ -98,8 +104,8 @@ def test_a_link_needs_an_area_a_wave_and_a_survey(
     sqlite_engine, catalogue, area, wave, instrument, message
 ):
     with pytest.raises(LinkError, match=message):
-        collect.open_link(sqlite_engine, area, wave, instrument, "m", catalogue=catalogue)
-    assert collect.open_links(sqlite_engine).empty
+        web_survey.open_link(sqlite_engine, area, wave, instrument, "m", catalogue=catalogue)
+    assert web_survey.open_links(sqlite_engine).empty
 
 
 @pytest.mark.parametrize(
@@ -112,14 +118,14 @@ def test_a_link_needs_an_area_a_wave_and_a_survey(
     ],
 )
 def test_link_url(page, expected):
-    assert collect.link_url("T", page) == expected
+    assert web_survey.link_url("T", page) == expected
 
 
 # --- answering ----------------------------------------------------------------------------
 
 
 def test_an_answer_is_one_response_stored_exactly_as_given(engine, catalogue, token):
-    collect.submit_response(engine, token, ANSWERS, catalogue=catalogue)
+    evidence.submit_response(engine, token, ANSWERS, catalogue=catalogue)
     (response,), answers = stored(engine)
     items = {k: v for k, v in ANSWERS.items() if k not in PROFILE and k != "organisation"}
     assert answers == items  # raw, exactly as given: spaces, quotes, line breaks and all
@@ -137,23 +143,23 @@ def test_an_answer_is_one_response_stored_exactly_as_given(engine, catalogue, to
     with Session(engine) as s:
         (batch,) = s.scalars(select(ImportBatch)).all()
     assert (batch.imported_by, batch.file_name, batch.rows) == ("web-survey", "web-survey.csv", 1)
-    assert collect.link(engine, token) is not None  # the link stays open for the next one
+    assert web_survey.link(engine, token) is not None  # the link stays open for the next one
 
 
 def test_equal_answers_are_two_responses(engine, catalogue, token):
     for _ in range(2):
-        collect.submit_response(engine, token, PROFILE | {"lead_1": "3"}, catalogue=catalogue)
+        evidence.submit_response(engine, token, PROFILE | {"lead_1": "3"}, catalogue=catalogue)
     responses, _ = stored(engine)
     assert len(responses) == 2 and len({r.respondent_key for r in responses}) == 2
     assert count_rows(engine)["import_batches"] == 2 and count_rows(engine)["answers"] == 2
 
 
 def test_a_closed_link_takes_no_answers(engine, catalogue, token):
-    collect.close_link(engine, token)
+    web_survey.close_link(engine, token)
     with pytest.raises(LinkNotOpen):
-        collect.submit_response(engine, token, ANSWERS, catalogue=catalogue)
+        evidence.submit_response(engine, token, ANSWERS, catalogue=catalogue)
     with pytest.raises(LinkNotOpen):
-        collect.submit_response(engine, "made-up", ANSWERS, catalogue=catalogue)
+        evidence.submit_response(engine, "made-up", ANSWERS, catalogue=catalogue)
     assert_store_empty(engine)
 
 
@@ -176,7 +182,7 @@ def test_answers_that_break_the_rules_are_refused_in_words(
 ):
     answers = {k: v for k, v in (ANSWERS | change).items() if v is not None}
     with pytest.raises(SubmissionRefused) as info:
-        collect.submit_response(engine, token, answers, catalogue=catalogue)
+        evidence.submit_response(engine, token, answers, catalogue=catalogue)
     assert str(info.value).startswith("Your answers were not saved. ")
     assert sentence in str(info.value)
     assert_store_empty(engine)
@@ -184,7 +190,7 @@ def test_answers_that_break_the_rules_are_refused_in_words(
 
 def test_nothing_identifies_a_web_respondent(engine, catalogue, token):
     answers = ANSWERS | {"respondent_id": "Jane Smith"}  # a respondent cannot name itself
-    collect.submit_response(engine, token, answers, catalogue=catalogue)
+    evidence.submit_response(engine, token, answers, catalogue=catalogue)
     (response,), _ = stored(engine)
     assert response.respondent_key.startswith("W-") and "Jane" not in str(response.profile)
     link_columns = {c["name"] for c in inspect(engine).get_columns("survey_links")}
@@ -209,7 +215,7 @@ def test_nothing_identifies_a_web_respondent(engine, catalogue, token):
 
 
 def test_the_steps_ask_every_question_once_profile_first(catalogue):
-    steps = collect.survey_steps(catalogue, "staff_survey")
+    steps = web_survey.survey_steps(catalogue, "staff_survey")
     inst = catalogue.get("staff_survey")
     asked = [c.id for s in steps for c in s.columns]
     expected = [c.id for c in columns(catalogue, "staff_survey") if c.id not in inst.id_columns]
@@ -221,7 +227,7 @@ def test_the_steps_ask_every_question_once_profile_first(catalogue):
     assert likert.labels[0] == "Strongly disagree" and likert.labels[-1] == "Strongly agree"
     knowledge = next(s for s in steps if s.kind == "knowledge")
     assert knowledge.labels == ("True", "False", "Don't know")
-    trust = collect.trust_items(catalogue, "staff_survey")
+    trust = web_survey.trust_items(catalogue, "staff_survey")
     assert list(trust) == catalogue.sector_codes
     assert [c.id for c in trust["police"]] == [
         f"trust_police_{f}" for f in ("ability", "benevolence", "integrity", "willingness")
@@ -238,18 +244,14 @@ def test_a_form_file_holds_every_column_and_validates(catalogue):
         {"theme": ["hierarchy", None], "rater": ["police", None], "target": [None, None]}
         | {"quote": ["It all goes up, to the top.", None]}
     )
-    data = collect.form_file(
-        catalogue, "stakeholder_interview", [row | collect.theme_cells(themes)]
-    )
+    data = forms.form_file(catalogue, "stakeholder_interview", [row | forms.theme_cells(themes)])
     header = data.decode().splitlines()[0].split(",")
     assert header == [c.id for c in columns(catalogue, "stakeholder_interview")]
     v = validate(data, "interview.csv", "stakeholder_interview", catalogue=catalogue)
     # the half-given sector pair is named, like any other problem of a file
     assert [(p.row, p.column, p.value) for p in v.problems] == [(2, "theme_1_pair", "police>")]
     themes.loc[0, "target"] = "mental_health"
-    data = collect.form_file(
-        catalogue, "stakeholder_interview", [row | collect.theme_cells(themes)]
-    )
+    data = forms.form_file(catalogue, "stakeholder_interview", [row | forms.theme_cells(themes)])
     v = validate(data, "interview.csv", "stakeholder_interview", catalogue=catalogue)
     assert v.ok and v.raw[0]["rate_trust"] == "4" and v.raw[0]["theme_2"] == ""
     assert v.raw[0]["theme_1_quote"] == "It all goes up, to the top."
@@ -257,21 +259,21 @@ def test_a_form_file_holds_every_column_and_validates(catalogue):
 
 def test_table_rows_skip_blank_rows(catalogue):
     cols = [c for c in columns(catalogue, "workshop") if c.id != "workshop_id"]
-    table = collect.blank_table(cols, rows=3)
+    table = forms.blank_table(cols, rows=3)
     assert table["v_mh_crisis_conf"].dtype == float and table["sector"].dtype == object
     table.loc[1, ["participant_id", "sector", "role_level"]] = ["P1", "police", "frontline"]
     table.loc[1, ["v_mh_crisis", "v_mh_crisis_conf"]] = ["share", 4.0]
-    (row,) = collect.table_rows(table, workshop_id="WS1")
+    (row,) = forms.table_rows(table, workshop_id="WS1")
     assert row["workshop_id"] == "WS1" and row["v_mh_crisis_conf"] == "4"
     assert row["card_1_votes"] == "" and row["participant_id"] == "P1"
-    v = validate(collect.form_file(catalogue, "workshop", [row]), "w.csv", "workshop")
+    v = validate(forms.form_file(catalogue, "workshop", [row]), "w.csv", "workshop")
     assert v.ok, v.problems
 
 
 def test_problem_frame_lists_row_column_value_reason():
-    from survey.imports import ImportProblem
+    from survey.ingest.validate import ImportProblem
 
-    frame = collect.problem_frame(
+    frame = checks.problem_frame(
         [
             ImportProblem(3, "lead_1", "9", "expected whole number 1-5"),
             ImportProblem(None, None, None, "empty"),

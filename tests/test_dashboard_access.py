@@ -17,10 +17,10 @@ from helpers import filled_rows, write_csv
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Dataframe
 
-from survey.accounts import ROLES, add_user
-from survey.imports import import_file
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.evidence import import_file, load_sample_data
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store.accounts import ROLES, add_user
+from survey.store.engine import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = ROOT / "dashboard.py"
@@ -134,7 +134,7 @@ def visit_every_page(at: AppTest) -> dict[str, str]:
 
 
 def test_the_pages_to_visit_are_found_in_the_router():
-    assert {"views/overview.py", "views/admin.py"} <= set(PAGES)
+    assert {"views/pages/overview.py", "views/pages/admin.py"} <= set(PAGES)
 
 
 def test_first_start_loads_the_sample_data_and_offers_the_demo(app_dir):
@@ -150,7 +150,7 @@ def test_first_start_loads_the_sample_data_and_offers_the_demo(app_dir):
     at.button(key="demo_enter").click().run()
     assert not at.exception
     assert any("DEMO MODE" in c.value for c in at.sidebar.caption)
-    at.switch_page("views/overview.py").run()
+    at.switch_page("views/pages/overview.py").run()
     (table,) = at.dataframe
     assert list(table.value["Area"]) == ["ASH"]
     for page, text in visit_every_page(at).items():
@@ -171,7 +171,7 @@ def test_after_a_real_import_demo_mode_ends_and_login_is_required(app, app_dir, 
     assert demo_offered(app)
     app.selectbox(key="demo_role").set_value("manager")
     app.button(key="demo_enter").click().run()
-    app.switch_page("views/overview.py").run()
+    app.switch_page("views/pages/overview.py").run()
     assert len(app.dataframe[0].value) == len(MANIFEST) // 3  # a demo manager sees it all
 
     engine = open_store(f"sqlite:///{app_dir / 'readiness.db'}")
@@ -209,7 +209,7 @@ def test_demo_visitors_never_see_real_accounts_or_the_audit_log(app):
         visitor.button(key="demo_enter").click().run()
         assert visitor.session_state["account"].username.startswith("demo:")
         pages = visit_every_page(visitor)
-        assert "views/admin.py" not in pages, role
+        assert "views/pages/admin.py" not in pages, role
         for text in pages.values():
             assert "boss" not in text and "login_failed" not in text, role
 
@@ -236,11 +236,11 @@ def test_partnership_member_sees_only_their_area_on_every_page(app):
     sign_in(app.run(), "ash", PASSWORD)
     assert app.session_state["account"].area == "ASH"
     pages = visit_every_page(app)
-    assert "views/overview.py" in pages
-    assert "views/admin.py" not in pages  # not in their navigation at all
+    assert "views/pages/overview.py" in pages
+    assert "views/pages/admin.py" not in pages  # not in their navigation at all
     for page, text in pages.items():
         assert other_areas(text, "ASH") == [], page
-    app.switch_page("views/overview.py").run()
+    app.switch_page("views/pages/overview.py").run()
     (table,) = app.dataframe
     assert list(table.value["Area"]) == ["ASH"] and list(table.value["Name"]) == ["Ashvale"]
 
@@ -257,10 +257,10 @@ def test_area_in_the_address_shows_nothing_of_that_area(app):
 
 def test_admin_page_refuses_a_partnership_member_opened_directly(app_dir, sample_db):
     """Even run on its own, the administration page shows nothing to a non-administrator."""
-    from survey.accounts import Account
+    from survey.store.accounts import Account
 
     shutil.copy(sample_db, app_dir / "readiness.db")
-    page = AppTest.from_file(str(ROOT / "views" / "admin.py"), default_timeout=60)
+    page = AppTest.from_file(str(ROOT / "views" / "pages" / "admin.py"), default_timeout=60)
     page.session_state["account"] = Account("ash", "partnership", "ASH")
     page.run()
     assert [e.value for e in page.error] == ["This page is for administrators."]
@@ -271,13 +271,13 @@ def test_admin_page_refuses_a_partnership_member_opened_directly(app_dir, sample
 def test_panel_member_sees_no_area_table_and_no_free_text(app):
     sign_in(app.run(), "prof", PASSWORD)
     pages = visit_every_page(app)
-    assert "views/admin.py" not in pages
+    assert "views/pages/admin.py" not in pages
     for page, text in pages.items():
         assert other_areas(text, None) == [], page
         for phrase in ("portal never loads", "someone@example.org", "discharge ward"):
             assert phrase not in text, page
-    assert list(pages) == ["views/patterns.py"]  # no page lists areas for the panel
-    app.switch_page("views/patterns.py").run()
+    assert list(pages) == ["views/pages/patterns.py"]  # no page lists areas for the panel
+    app.switch_page("views/pages/patterns.py").run()
     assert any("pseudonymised" in c.value for c in app.caption)
 
 
@@ -286,9 +286,10 @@ def test_admin_sees_accounts_and_the_audit_log(app):
     sign_in(app, "ash", "not the password")
     sign_in(app, "boss", PASSWORD)
     pages = visit_every_page(app)
-    assert "views/admin.py" in pages
-    assert "$argon2" not in pages["views/admin.py"] and PASSWORD not in pages["views/admin.py"]
-    app.switch_page("views/admin.py").run()
+    assert "views/pages/admin.py" in pages
+    admin = pages["views/pages/admin.py"]
+    assert "$argon2" not in admin and PASSWORD not in admin
+    app.switch_page("views/pages/admin.py").run()
     users, log = (d.value for d in app.dataframe)
     assert set(users["username"]) == {name for name, _, _ in USERS}
     assert {"login", "login_failed", "user_added", "import"} <= set(log["action"])

@@ -24,18 +24,19 @@ import streamlit as st
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from survey import evidence
-from survey.access import ScopedData
-from survey.accounts import Account
-from survey.models import AuditEntry, ImportBatch
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.access import ScopedData
+from app.evidence import load_sample_data
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store import readers as evidence
+from survey.store.accounts import Account
+from survey.store.engine import open_store
+from survey.store.models import AuditEntry, ImportBatch
 from views.figures import HIDDEN, esc
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
-PROFILE = "views/area_profile.py"
-PATTERNS, OVERVIEW = "views/patterns.py", "views/overview.py"
+PROFILE = "views/pages/area_profile.py"
+PATTERNS, OVERVIEW = "views/pages/patterns.py", "views/pages/overview.py"
 MANAGER = Account("m", "manager")
 PANEL = Account("p", "panel")
 ADMIN = Account("a", "admin")
@@ -492,7 +493,7 @@ def test_areas_and_waves_for_a_manager():
 
 
 def test_survey_links_for_a_manager():
-    at = open_page("views/survey_links.py", MANAGER)
+    at = open_page("views/pages/survey_links.py", MANAGER)
     assert at.title[0].value == "Survey links"
     assert "No survey link is open." in [m.value for m in at.markdown]
     assert at.caption[0].value.startswith("Areas so far: ASH, BRK")
@@ -500,7 +501,7 @@ def test_survey_links_for_a_manager():
 
 
 def test_administration_for_an_administrator():
-    at = open_page("views/admin.py", ADMIN)
+    at = open_page("views/pages/admin.py", ADMIN)
     assert at.title[0].value == "Administration"
     log = at.dataframe[1].value
     assert len(log) > 0 and set(log["action"]) == {"import"}  # the sample data's imports

@@ -1,9 +1,11 @@
-"""A verdict reason never quotes a trust cell that disclosure control hides."""
+"""A verdict reason never quotes a trust cell that disclosure control hides, and never the
+rates of a workshop too small to show; what it is about is data on the reason (its cells
+and group), never read from its wording."""
 
 import pandas as pd
 
+from analysis.disclosure import WORKSHOP, disclose_reason
 from analysis.verdict import Reason
-from survey.access import _hide_pair
 
 SECTORS = ["police", "mental_health", "acute_health"]
 
@@ -15,6 +17,15 @@ def _shown(hidden: list[tuple[str, str]]) -> pd.DataFrame:
     return shown
 
 
+def _hide_pair(reason: Reason, shown: pd.DataFrame) -> Reason:
+    return disclose_reason(reason, shown)
+
+
+def _hide_rate(reason: Reason) -> Reason:
+    return disclose_reason(reason, _shown([]), {WORKSHOP})
+
+
+PAIR = (("police", "mental_health"), ("mental_health", "police"))
 REASON = Reason(
     "Mutual trust between Police and Mental health is 2.31 (95% interval 2.10–2.52, 6 and 7 "
     "raters), below 2.75: the verdict can be no better than Not yet ready.",
@@ -25,6 +36,9 @@ REASON = Reason(
     2.52,
     6,
     "not_yet_ready",
+    cells=PAIR,
+    plain="Mutual trust between Police and Mental health is at a critical level; the figures "
+    "are hidden because a group is too small to show. This caps the verdict.",
 )
 
 
@@ -49,6 +63,9 @@ def test_asymmetry_reasons_and_other_reasons():
         "police>mental_health",
         0.85,
         caps="ready_with_conditions",
+        cells=PAIR,
+        plain="Trust between two sectors is one-sided to a critical degree; the figures are "
+        "hidden because a group is too small to show. This caps the verdict.",
     )
     hidden = _hide_pair(one_sided, _shown([("mental_health", "police")]))
     assert "4.54" not in hidden.text and "2.83" not in hidden.text
@@ -58,8 +75,6 @@ def test_asymmetry_reasons_and_other_reasons():
 
 
 def test_a_workshop_rate_from_too_few_participants_loses_its_figures():
-    from survey.access import _hide_rate
-
     rate = Reason(
         "In the workshop scenarios, participants refused sharing that the law allows in 75% "
         "(95% interval 41%–93%, n = 8) of decisions, above 40%: ...",
@@ -70,8 +85,23 @@ def test_a_workshop_rate_from_too_few_participants_loses_its_figures():
         0.93,
         8,
         "ready_with_conditions",
+        group=WORKSHOP,
+        plain="In the workshop scenarios, participants held back often enough to cap the "
+        "verdict; the figures are hidden because fewer than the minimum number of people "
+        "took part.",
     )
     hidden = _hide_rate(rate)
     assert "75%" not in hidden.text and hidden.value is None
     assert hidden.caps == "ready_with_conditions"
     assert _hide_rate(REASON) is REASON
+
+
+def test_the_wording_of_a_reason_plays_no_part():
+    """A reason whose text looks like a pair reason but quotes no cells is left alone, and a
+    reason quoting a hidden cell is hidden whatever its wording."""
+    looks_like_a_pair = Reason("Mutual trust between A and B is 2.0", "gate", "a~b", 2.0)
+    assert _hide_pair(looks_like_a_pair, _shown([("police", "mental_health")])) is (
+        looks_like_a_pair
+    )
+    odd = Reason("Something else entirely: 3.1", "gate", "x", 3.1, cells=PAIR, plain="Hidden.")
+    assert _hide_pair(odd, _shown([("police", "mental_health")])).text == "Hidden."

@@ -15,11 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from survey import audit, collect
-from survey.accounts import Account
-from survey.imports import import_file
-from survey.models import Answer, InterviewRating, Response, VignetteDecision
-from survey.store import open_store
+from app.evidence import import_file
+from survey.ingest import web_survey
+from survey.store import audit
+from survey.store.accounts import Account
+from survey.store.engine import open_store
+from survey.store.models import Answer, InterviewRating, Response, VignetteDecision
 
 ROOT = Path(__file__).resolve().parents[1]
 DASHBOARD = str(ROOT / "dashboard.py")
@@ -101,7 +102,7 @@ def test_a_bad_file_shows_every_problem_and_writes_nothing(db, catalogue):
     header, rows = filled_rows(catalogue, "staff_survey", 4)
     rows[0][header.index("lead_1")] = "9"
     rows[2][header.index("sector")] = "nowhere"
-    at = where(signed_in("views/evidence.py"))
+    at = where(signed_in("views/pages/evidence.py"))
     at.selectbox(key="evidence_instrument").set_value("staff_survey")
     at.session_state["evidence_pending"] = ("bad.csv", csv_bytes(header, rows))
     at.run()
@@ -119,7 +120,7 @@ def test_a_bad_file_shows_every_problem_and_writes_nothing(db, catalogue):
 
 def test_a_good_file_is_imported_once_confirmed(db, catalogue):
     header, rows = filled_rows(catalogue, "staff_survey", 5)
-    at = signed_in("views/evidence.py")
+    at = signed_in("views/pages/evidence.py")
     at.selectbox(key="evidence_instrument").set_value("staff_survey")
     at.session_state["evidence_pending"] = ("good.csv", csv_bytes(header, rows))
     at.run()
@@ -153,7 +154,7 @@ def test_a_good_file_is_imported_once_confirmed(db, catalogue):
 
 def test_a_file_arrives_through_the_uploader_too(db, catalogue):
     header, rows = filled_rows(catalogue, "workshop", 2)
-    at = where(signed_in("views/evidence.py"))
+    at = where(signed_in("views/pages/evidence.py"))
     at.selectbox(key="evidence_instrument").set_value("workshop")
     at.file_uploader(key="evidence_upload").set_value(
         ("w.csv", csv_bytes(header, rows), "text/csv")
@@ -168,7 +169,7 @@ def test_a_file_arrives_through_the_uploader_too(db, catalogue):
 
 
 def test_the_interview_form_writes_one_interview(db):
-    at = where(signed_in("views/evidence.py"))
+    at = where(signed_in("views/pages/evidence.py"))
     at.text_input(key="interview_interview_id").input("INT07")
     at.text_input(key="interview_coder").input("AB")
     at.selectbox(key="interview_sector").set_value("police")
@@ -188,7 +189,7 @@ def test_the_interview_form_writes_one_interview(db):
 
 def test_an_interview_without_its_id_is_refused_with_the_problem_named(db):
     before = count_rows(db)
-    at = where(signed_in("views/evidence.py"))
+    at = where(signed_in("views/pages/evidence.py"))
     at.selectbox(key="interview_sector").set_value("police")
     at.button(key="interview_save").click().run()
     assert not at.exception
@@ -199,7 +200,7 @@ def test_an_interview_without_its_id_is_refused_with_the_problem_named(db):
 
 
 def test_the_workshop_form_writes_one_row_per_participant(db):
-    at = where(signed_in("views/evidence.py"))
+    at = where(signed_in("views/pages/evidence.py"))
     at.text_input(key="workshop_group").input("WS9")
     person = {"sector": "police", "role_level": "frontline", "v_mh_crisis": "share"}
     at.session_state["workshop_table"] = {
@@ -224,7 +225,7 @@ def test_the_workshop_form_writes_one_row_per_participant(db):
 @pytest.mark.parametrize(
     "account", [Account("ash", "partnership", "NTH"), Account("prof", "panel")], ids=str
 )
-@pytest.mark.parametrize("page", ["views/evidence.py", "views/survey_links.py"])
+@pytest.mark.parametrize("page", ["views/pages/evidence.py", "views/pages/survey_links.py"])
 def test_only_managers_and_administrators_may_use_the_pages(db, account, page):
     at = AppTest.from_file(DASHBOARD, default_timeout=30)
     at.session_state["account"] = account
@@ -244,16 +245,16 @@ def test_only_managers_and_administrators_may_use_the_pages(db, account, page):
 
 
 def test_a_manager_opens_and_closes_a_survey_link(db):
-    at = signed_in("views/survey_links.py")
+    at = signed_in("views/pages/survey_links.py")
     assert "No survey link is open." in texts(at.markdown)
     at.text_input(key="link_area").input("NTH")
     at.text_input(key="link_wave").input("2026-3")
     at.button(key="link_open").click().run()
     assert not at.exception
-    (token,) = collect.open_links(db)["token"]
+    (token,) = web_survey.open_links(db)["token"]
     assert any(f"?survey={token}" in c.value for c in at.caption)
     at.button(key=f"link_close_{token}").click().run()
-    assert collect.open_links(db).empty and "No survey link is open." in texts(at.markdown)
+    assert web_survey.open_links(db).empty and "No survey link is open." in texts(at.markdown)
 
 
 def survey_app(token: str) -> AppTest:
@@ -263,10 +264,10 @@ def survey_app(token: str) -> AppTest:
 
 
 def test_answering_the_survey_through_a_link(db, catalogue):
-    token = collect.open_link(db, "NTH", "2026-4", "staff_survey", "m", catalogue=catalogue)
+    token = web_survey.open_link(db, "NTH", "2026-4", "staff_survey", "m", catalogue=catalogue)
     at = survey_app(token)
     assert not at.exception and "account" not in at.session_state
-    steps = collect.survey_steps(catalogue, "staff_survey")
+    steps = web_survey.survey_steps(catalogue, "staff_survey")
     assert at.progress[0].proto.text == f"Step 1 of {len(steps)}"
     assert not [r for r in at.radio if r.value is not None]  # nothing preselected
 
@@ -313,8 +314,8 @@ def test_answering_the_survey_through_a_link(db, catalogue):
 def test_a_link_that_is_not_open_shows_only_that(db, catalogue, closed):
     token = "no-such-link"
     if closed:
-        token = collect.open_link(db, "NTH", "2026-4", "staff_survey", "m", catalogue=catalogue)
-        collect.close_link(db, token)
+        token = web_survey.open_link(db, "NTH", "2026-4", "staff_survey", "m", catalogue=catalogue)
+        web_survey.close_link(db, token)
     at = survey_app(token)
     assert not at.exception
     assert texts(at.markdown) == ["This survey link is not open."]

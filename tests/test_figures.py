@@ -13,9 +13,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analysis.privacy import COMPLEMENTARY
-from survey.schema import Band
-from views import figures, figures_panel
+from analysis.disclosure import COMPLEMENTARY
+from instruments.schema import Band
+from views import figures
+from views.figures import panel as figures_panel
+from views.figures import style as figure_style
 
 BANDS = [
     Band(id="strength", label="Strength", min=4.0),
@@ -138,7 +140,7 @@ def test_score_chart_knowledge_rows_on_a_0_to_1_axis():
     assert fig.data[0].text[0] == "72% (n=140)"
     assert fig.layout.xaxis.tickformat == ".0%"
     assert fig.layout.xaxis.range[0] < 0 < 1 < fig.layout.xaxis.range[1] < 1.1
-    assert figures.default_range(table.drop(columns="kind")) == (0.0, 1.0)
+    assert figure_style.default_range(table.drop(columns="kind")) == (0.0, 1.0)
 
 
 def test_score_chart_row_without_score_is_named_not_plotted(pillars):
@@ -215,7 +217,7 @@ def test_trust_heatmap_suppressed_cells_say_so_and_hide_the_value(matrix):
         assert np.isnan(main.z[row][col])
         assert grey.z[row][col] == 0.0
         assert "suppressed" in main.text[row][col]
-    assert grey.colorscale[0][1] == grey.colorscale[-1][1] == figures.SUPPRESSED_FILL
+    assert grey.colorscale[0][1] == grey.colorscale[-1][1] == figure_style.SUPPRESSED_FILL
     assert not grey.showscale
     assert "too few people" in main.text[2][0]
     assert "smaller group" in main.text[0][2]

@@ -17,12 +17,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from streamlit.testing.v1 import AppTest
 
-from survey.access import AccessDenied, ScopedData, csv_bytes
-from survey.accounts import Account, LoginError, add_user, authenticate
-from survey.imports import import_file
-from survey.models import Answer, Area, Organisation, Response, Wave
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.access import AccessDenied, ScopedData
+from app.evidence import import_file, load_sample_data
+from app.exports.tables import csv_bytes
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store.accounts import Account, LoginError, add_user, authenticate
+from survey.store.engine import open_store
+from survey.store.models import Answer, Area, Organisation, Response, Wave
 
 ROOT = Path(__file__).resolve().parents[1]
 MANAGER = Account("mgr", "manager")
@@ -112,7 +113,7 @@ def _name(func: ast.expr) -> str:
     return func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
 
 
-DASHBOARD_SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "views").glob("*.py"))]
+DASHBOARD_SOURCES = [ROOT / "dashboard.py", *sorted((ROOT / "views").rglob("*.py"))]
 
 
 @pytest.mark.parametrize("path", DASHBOARD_SOURCES, ids=lambda p: p.name)

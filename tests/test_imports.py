@@ -17,9 +17,10 @@ from openpyxl import Workbook
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.cli import main
-from survey.imports import AlreadyImported, ImportProblem, ImportRejected, import_file
-from survey.models import Answer, ImportBatch, Organisation, Response
+from app.evidence import AlreadyImported, ImportRejected, import_file
+from cli.main import main
+from survey.ingest.validate import ImportProblem
+from survey.store.models import Answer, ImportBatch, Organisation, Response
 
 PROFILE = ["respondent_id", "sector", "role_level", "co_located", "multi_agency_team"]
 HEADER = [*PROFILE, "organisation", "lead_1", "lead_3", "know_1", "open_barrier"]
@@ -441,7 +442,7 @@ def test_cli_import_unknown_instrument(cli, tmp_path):
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_cli_template(cli, catalogue, tmp_path, suffix):
-    from survey.columns import columns
+    from instruments.columns import columns
 
     out = tmp_path / f"workshop{suffix}"
     result = cli.invoke(main, ["template", "workshop", "--out", str(out)])

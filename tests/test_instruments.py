@@ -16,22 +16,13 @@ from click.testing import CliRunner
 from helpers import count_rows, filled_rows, write_csv, write_xlsx
 from openpyxl import load_workbook
 
-from survey.cli import main
-from survey.codebook import (
-    CODEBOOK_FIELDS,
-    codebook_csv,
-    codebook_markdown,
-    write_template,
-)
-from survey.columns import columns
-from survey.imports import import_file
-from survey.instruments import (
-    DEFAULT_DIR,
-    InstrumentError,
-    instrument_files,
-    load_catalogue,
-)
-from survey.store import open_store
+from app.evidence import import_file
+from app.exports.codebook import codebook_csv, codebook_markdown, write_template
+from cli.main import main
+from instruments.catalogue import DEFAULT_DIR, InstrumentError, instrument_files, load_catalogue
+from instruments.codebook import CODEBOOK_FIELDS
+from instruments.columns import columns
+from survey.store.engine import open_store
 
 INSTRUMENT_FILES = instrument_files(DEFAULT_DIR)
 
@@ -302,3 +293,52 @@ def test_cli_codebook_unknown_instrument(runner):
     assert "unknown instrument 'staff_survy'" in result.output
     assert "staff_survey" in result.output
     assert "Traceback" not in result.output
+
+
+# --- the sector list and the rules, by path ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["readiness_rules.yaml", "sectors.yaml"])
+def test_cli_validate_a_shipped_reference_file(runner, name):
+    """Every shipped file validates by path, the rules and sector list included."""
+    result = runner.invoke(main, ["instruments", "validate", str(DEFAULT_DIR / name)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"OK: {DEFAULT_DIR / name}")
+    assert "discriminator" not in result.output
+
+
+def _bad_gate(data):
+    next(g for g in data["gates"] if g["id"] == "over_caution")["cap"] = "maybe_ready"
+
+
+def _bad_sector(data):
+    data["sectors"][0]["key"] = "perhaps"
+
+
+@pytest.mark.parametrize(
+    ("name", "change", "where", "field"),
+    [
+        ("readiness_rules.yaml", _bad_gate, "gate 'over_caution'", "cap"),
+        ("sectors.yaml", _bad_sector, "sector 'acute_health'", "key"),
+    ],
+)
+def test_cli_validate_a_broken_reference_file_names_file_entry_and_field(
+    runner, tmp_path, name, change, where, field
+):
+    draft = tmp_path / name
+    shutil.copy(DEFAULT_DIR / name, draft)
+    _edit(tmp_path, name, change)
+    result = runner.invoke(main, ["instruments", "validate", str(draft)])
+    assert result.exit_code == 1
+    assert f"{name}: {where}, field '{field}'" in result.output
+    assert f"problem(s) in {draft}" in result.output
+    assert "Traceback" not in result.output and "discriminator" not in result.output
+
+
+def test_a_renamed_rules_draft_is_told_by_its_content(runner, tmp_path):
+    draft = tmp_path / "rules_draft.yaml"
+    shutil.copy(DEFAULT_DIR / "readiness_rules.yaml", draft)
+    _edit(tmp_path, draft.name, _bad_gate)
+    result = runner.invoke(main, ["instruments", "validate", str(draft)])
+    assert result.exit_code == 1
+    assert "rules_draft.yaml: gate 'over_caution', field 'cap'" in result.output

@@ -5,7 +5,7 @@ import pandas as pd
 
 from analysis.pooled import pooled_trust, sector_means
 from analysis.readiness import context_from_catalogue
-from survey.instruments import default_catalogue
+from instruments.catalogue import default_catalogue
 
 
 def test_sector_means_leave_out_small_sectors():

@@ -13,21 +13,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.privacy import (
+from analysis.disclosure import (
     COMPLEMENTARY,
     DisclosureError,
     DisclosureRules,
     matrix_margins,
     mutual_and_asymmetry,
-    neutralise_formula,
-    neutralise_frame,
-    pseudonymise,
-    redact,
     suppress_groups,
     suppress_matrix,
     text_allowed,
 )
+from analysis.pseudonyms import pseudonymise
+from analysis.redaction import redact
 from analysis.trust import trust_matrix
+from app.exports.formulas import neutralise_formula, neutralise_frame
 
 NAN = np.nan
 

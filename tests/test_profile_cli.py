@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from survey.cli import main
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.evidence import load_sample_data
+from cli.main import main
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store.engine import open_store
 
 JSON_KEYS = {"area", "wave", "verdict", "reasons", "pillars", "coverage"}
 PILLARS = ["culture", "governance", "trust", "technology", "change_readiness"]

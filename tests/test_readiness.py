@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from analysis.readiness import Context, Profile, build_profile, context_from_catalogue
 from analysis.verdict import GateResult, Reason, decide, from_pillars
-from survey.instruments import default_catalogue, instruments_dir, load_catalogue
+from instruments.catalogue import DEFAULT_DIR, default_catalogue, load_catalogue
 
 KEY = ["acute_health", "mental_health", "adult_social_care", "childrens_social_care", "police"]
 KEY += ["local_authority"]
@@ -48,7 +48,7 @@ def make_survey(
     missing: float = 0.0,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """A survey frame as :func:`survey.evidence.survey_frame` gives it.
+    """A survey frame as :func:`survey.store.readers.survey_frame` gives it.
 
     Every Likert answer, once reverse-keyed, is a whole number whose expected value is
     ``level`` (or ``scales[scale]``) plus noise; trust facets likewise around
@@ -447,7 +447,7 @@ def test_an_area_below_minimum_evidence_is_never_ready(ctx, sizes, seed):
 def _rules_folder(tmp_path: Path, edit) -> Path:
     """A copy of the instruments folder whose readiness_rules.yaml is changed by ``edit``."""
     folder = tmp_path / "instruments"
-    shutil.copytree(instruments_dir(), folder)
+    shutil.copytree(DEFAULT_DIR, folder)
     path = folder / "readiness_rules.yaml"
     rules = yaml.safe_load(path.read_text(encoding="utf-8"))
     rules["interval"]["resamples"] = 200

@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from survey.columns import Column, columns
-from survey.imports import import_file
-from survey.instruments import default_catalogue
-from survey.models import Answer, Response
-from survey.store import open_store
+from app.evidence import import_file
+from instruments.catalogue import default_catalogue
+from instruments.columns import Column, columns
+from survey.store.engine import open_store
+from survey.store.models import Answer, Response
 
 CATALOGUE = default_catalogue()
 KEY = "staff_survey"

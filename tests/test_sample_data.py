@@ -14,9 +14,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from survey.models import Answer, Area, ImportBatch, Response, Wave
-from survey.sampledata import MANIFEST, SAMPLE_DIR, LoadReport, load_sample_data
-from survey.store import open_store
+from app.evidence import load_sample_data
+from survey.ingest.sample import MANIFEST, SAMPLE_DIR, LoadReport
+from survey.store.engine import open_store
+from survey.store.models import Answer, Area, ImportBatch, Response, Wave
 
 GENERATOR = SAMPLE_DIR / "generate.py"
 

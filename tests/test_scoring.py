@@ -19,7 +19,7 @@ from analysis.scoring import (
     trust_pillar,
     trust_scores,
 )
-from survey.schema import SurveyInstrument
+from instruments.schema import SurveyInstrument
 
 NAN = np.nan
 SECTORS = ["police", "health", "care"]

@@ -11,9 +11,10 @@ from helpers import STORED, count_rows, write_csv
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
-import survey.imports
-from survey.imports import ImportRejected, import_file
-from survey.models import (
+import survey.ingest.write
+from app.evidence import ImportRejected, import_file
+from survey.store.engine import MIGRATIONS, open_store, schema_version
+from survey.store.models import (
     Answer,
     Area,
     ImportBatch,
@@ -25,7 +26,6 @@ from survey.models import (
     Wave,
     WorkshopCard,
 )
-from survey.store import MIGRATIONS, open_store, schema_version
 
 
 def _table(*rows: dict[str, str]) -> tuple[list[str], list[list[str]]]:
@@ -224,7 +224,7 @@ def test_import_writes_every_table(engine, tmp_path):
 def test_a_failing_write_leaves_nothing_behind(engine, tmp_path, monkeypatch):
     _import(engine, tmp_path, "interview.csv", INTERVIEW, "stakeholder_interview")
     before = count_rows(engine)
-    real = survey.imports._bulk_insert
+    real = survey.ingest.write._bulk_insert
     written: list[str] = []
 
     def fail_after_answers(session, model, values):
@@ -233,7 +233,7 @@ def test_a_failing_write_leaves_nothing_behind(engine, tmp_path, monkeypatch):
         if model is Answer:
             raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(survey.imports, "_bulk_insert", fail_after_answers)
+    monkeypatch.setattr(survey.ingest.write, "_bulk_insert", fail_after_answers)
     with pytest.raises(RuntimeError, match="the disk is full"):
         _import(engine, tmp_path, "survey.csv", SURVEY, "staff_survey", wave="2026-2")
     assert written == ["answers"]  # the responses and answers were inserted, then it failed
@@ -292,9 +292,10 @@ def test_values_too_long_for_their_column_are_reported_not_crashed_on(engine, tm
 
 
 def test_wave_scores_are_derived_at_import_and_match_the_profiles(sqlite_engine, catalogue):
-    from survey.profiles import load_profiles
-    from survey.sampledata import load_sample_data
-    from survey.summaries import median_of_areas, rescore, wave_scores
+    from app.derived import median_of_areas, rescore
+    from app.evidence import load_sample_data
+    from app.profiles import load_profiles
+    from survey.store.wave_scores import wave_scores
 
     load_sample_data(sqlite_engine, catalogue=catalogue)
     stored = wave_scores(sqlite_engine).set_index(["area", "wave", "measure"])["estimate"]
@@ -319,7 +320,7 @@ def test_wave_scores_are_derived_at_import_and_match_the_profiles(sqlite_engine,
 def test_a_second_file_in_the_same_wave_rescores_the_whole_wave(sqlite_engine, catalogue, tmp_path):
     from helpers import filled_rows
 
-    from survey.summaries import wave_scores
+    from survey.store.wave_scores import wave_scores
 
     header, rows = filled_rows(catalogue, "staff_survey", 6)
     for name, part in (("a.csv", rows[:3]), ("b.csv", rows[3:])):
@@ -337,8 +338,8 @@ def test_a_second_file_in_the_same_wave_rescores_the_whole_wave(sqlite_engine, c
 def test_profiles_read_back_the_same_from_either_database(engine, catalogue):
     """The analytics read evidence through the driver's cursor: the same verdicts and
     numbers on SQLite and on PostgreSQL."""
-    from survey.profiles import load_profiles
-    from survey.sampledata import load_sample_data
+    from app.evidence import load_sample_data
+    from app.profiles import load_profiles
 
     load_sample_data(engine, catalogue=catalogue)
     profiles = {p.area: p for p in load_profiles(engine, catalogue, ["ELM", "BRK"])}

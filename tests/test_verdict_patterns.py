@@ -14,10 +14,11 @@ import pytest
 
 from analysis.readiness import Profile
 from analysis.verdict import Reason
-from survey.instruments import default_catalogue
-from survey.profiles import load_profiles
-from survey.sampledata import SAMPLE_DIR, load_sample_data
-from survey.store import open_store
+from app.evidence import load_sample_data
+from app.profiles import load_profiles
+from instruments.catalogue import default_catalogue
+from survey.ingest.sample import SAMPLE_DIR
+from survey.store.engine import open_store
 
 TWO_DP = 0.006  # the README quotes measured numbers to two decimals
 PILLARS = ["culture", "governance", "trust", "technology", "change_readiness"]

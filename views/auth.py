@@ -7,11 +7,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from survey.accounts import ROLES, Account, LoginError, account_for_email, authenticate
-from survey.sampledata import only_sample_data
+from app.access import known_areas
+from app.accounts import (
+    ROLES,
+    Account,
+    LoginError,
+    demo_account,
+    is_demo,
+    sign_in,
+    sign_in_sso,
+    sign_out,
+)
+from app.evidence import only_sample_data
 from views import state
+from views.errors import sentence
 
-KEY = "account"
+KEY = state.KEY
 
 
 def sso_configured() -> bool:
@@ -23,21 +34,19 @@ def sso_configured() -> bool:
 
 
 def demo_allowed() -> bool:
-    engine, _ = state.store()
-    return only_sample_data(engine)
+    return only_sample_data(state.engine())
 
 
 def current() -> Account | None:
     """The signed-in account, or None (then the login page is shown)."""
     account = st.session_state.get(KEY)
     if account is not None:
-        if account.username.startswith("demo:") and not demo_allowed():
+        if is_demo(account) and not demo_allowed():
             st.session_state.pop(KEY, None)  # real data arrived: the demo ends here
             return None
         return account
     if sso_configured() and getattr(st.user, "is_logged_in", False):
-        engine, _ = state.store()
-        found = account_for_email(engine, str(st.user.get("email", "")))
+        found = sign_in_sso(state.engine(), str(st.user.get("email", "")))
         if found is not None:
             st.session_state[KEY] = found
             return found
@@ -45,7 +54,9 @@ def current() -> Account | None:
 
 
 def logout() -> None:
-    st.session_state.pop(KEY, None)
+    account = st.session_state.pop(KEY, None)
+    if account is not None:
+        sign_out(state.engine(), account)
     if sso_configured() and getattr(st.user, "is_logged_in", False):
         st.logout()
 
@@ -80,11 +91,10 @@ def login_page() -> None:
         password = st.text_input("Password", type="password", key="login_password")
         submitted = st.form_submit_button("Sign in")
     if submitted:
-        engine, _ = state.store()
         try:
-            st.session_state[KEY] = authenticate(engine, username, password)
+            st.session_state[KEY] = sign_in(state.engine(), username, password)
         except LoginError as exc:
-            st.error(str(exc).capitalize() + ".")
+            st.error(sentence(exc))
         else:
             st.rerun()
     if sso_configured():
@@ -108,8 +118,8 @@ def _demo_picker() -> None:
     role = st.selectbox("Role", roles, format_func=ROLES.get, key="demo_role", index=0)
     area = None
     if role == "partnership":
-        areas = list(state.all_waves()["area"].unique())
+        areas = known_areas(state.engine())
         area = st.selectbox("Area", areas, key="demo_area")
     if st.button("Enter the demo", key="demo_enter"):
-        st.session_state[KEY] = Account(f"demo:{role}", role, area, f"Demo {ROLES[role].lower()}")
+        st.session_state[KEY] = demo_account(role, area)
         st.rerun()

@@ -8,8 +8,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from analysis.verdict import Verdict
-from survey.access import ScopedData
-from survey.accounts import Account, Scope
+from app.accounts import Account, Scope
 from views import state
 
 _STYLE = {
@@ -24,26 +23,26 @@ def require(allowed: Callable[[Scope], bool], refusal: str) -> Account:
     """The signed-in account, when its role may open this page; otherwise the page says
     ``refusal`` and stops. (The router does not offer pages a role cannot open; this holds
     even when a page is reached some other way.)"""
-    account: Account = st.session_state["account"]
+    account: Account = state.account()
     if not allowed(account.scope):
         st.error(refusal)
         st.stop()
     return account
 
 
-def area_and_wave(data: ScopedData, *, key: str) -> tuple[str, str] | None:
+def area_and_wave(*, key: str) -> tuple[str, str] | None:
     """Area and wave selectors, starting from ``?area=…&wave=…`` when the user may see that
     area, and writing the choice back to the URL so a view can be shared.
 
     An area the user may not see is treated exactly like one that does not exist."""
-    areas = data.areas
+    areas = state.ask("visible_areas")
     if not areas:
         st.info("There is no area for you to see yet.")
         return None
     asked = st.query_params.get("area")
     if asked and asked not in areas:
         st.warning("That area is not available to you. Showing one you can see.")
-    names = state.area_names(data.account)
+    names = state.ask("area_names")
     area = st.selectbox(
         "Area",
         areas,
@@ -51,7 +50,7 @@ def area_and_wave(data: ScopedData, *, key: str) -> tuple[str, str] | None:
         format_func=lambda a: f"{names.get(a, a)} ({a})",
         key=f"{key}_area",
     )
-    waves = [p.wave for p in data.area_profiles(area)]
+    waves = state.ask("area_waves", area)
     if not waves:
         st.info("This area has no evidence yet.")
         return None

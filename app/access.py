@@ -1,0 +1,236 @@
+"""The one door to the evidence: every page, download and export reads through
+:class:`ScopedData`, which knows the user's scope and applies disclosure control.
+
+A partnership member bound to area X gets area X and nothing else, whatever they ask for;
+the panel gets pooled, pseudonymised data and no free text; small groups are suppressed
+for everyone. ScopedData keeps nothing between calls: the expensive part (profiles) comes
+from a :class:`app.profiles.ProfileBook` shared by every account, and what a page shows
+is cached above this layer (:mod:`views.state`)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from analysis.context import context_from_catalogue
+from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
+from analysis.portfolio import portfolio_table
+from analysis.pseudonyms import pseudonymise
+from analysis.readiness import Profile
+from analysis.redaction import redact
+from app import derived
+from app.exports.tables import csv_bytes
+from app.pooled import PooledView
+from app.profiles import ProfileBook
+from app.settings import settings
+from instruments.catalogue import Catalogue
+from instruments.errors import ReadinessError
+from survey.store import audit, readers
+from survey.store.accounts import Account, Scope, list_users
+from survey.store.audit import ACTIONS as AUDIT_ACTIONS
+
+__all__ = ["AUDIT_ACTIONS", "AccessDenied", "Disclosed", "ScopedData", "disclosure_rules"]
+
+
+class AccessDenied(ReadinessError):
+    """The user may not see this; the message says so without revealing anything."""
+
+
+def disclosure_rules() -> DisclosureRules:
+    """Minimum group sizes from the settings (``READINESS_MIN_GROUP``, default 5, and
+    ``READINESS_MIN_TEXT_GROUP``, default 10)."""
+    s = settings()
+    return DisclosureRules(min_group=s.min_group, min_text_group=s.min_text_group)
+
+
+class ScopedData:
+    """Evidence and profiles as one user may see them."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        account: Account,
+        catalogue: Catalogue,
+        *,
+        book: ProfileBook | None = None,
+        rules: DisclosureRules | None = None,
+    ):
+        self.engine = engine
+        self.account = account
+        self.scope: Scope = account.scope
+        self.catalogue = catalogue
+        self.book = book or ProfileBook(engine, catalogue)
+        self.rules = rules or disclosure_rules()
+
+    def disclosure_limits(self) -> tuple[int, int]:
+        """The smallest group shown, and the smallest whose free text is shown."""
+        return self.rules.min_group, self.rules.min_text_group
+
+    # -- which areas -------------------------------------------------------------------
+    @property
+    def areas(self) -> list[str]:
+        """Area codes this user may open one by one (none for the panel)."""
+        if self.scope.pooled_only:
+            return []
+        known = readers.waves(self.engine)["area"].unique()
+        return sorted(a for a in known if self.scope.may_see(a))
+
+    def visible_areas(self) -> list[str]:
+        """The areas this user may open (:attr:`areas`), as a call a cache can key on."""
+        return self.areas
+
+    def _check(self, area: str) -> None:
+        if not self.scope.may_see(area):
+            raise AccessDenied("you do not have access to that area")
+
+    def waves(self) -> pd.DataFrame:
+        """Areas and waves with response counts, for the visible areas only."""
+        if self.scope.pooled_only:
+            raise AccessDenied("the panel sees pooled data only")
+        return readers.waves(self.engine, self.areas)
+
+    def area_names(self) -> dict[str, str]:
+        """Names of the areas this user may see."""
+        if self.scope.pooled_only:
+            return {}
+        table = self.waves()
+        return dict(zip(table["area"], table["area_name"], strict=True))
+
+    # -- profiles ----------------------------------------------------------------------
+    def profiles(self) -> list[Profile]:
+        """Every visible (area, wave) profile, waves in order (the portfolio's view),
+        before disclosure control: use :meth:`disclosed_profiles` for anything shown."""
+        return self.book.of(self.areas)
+
+    def disclosed_profiles(self) -> list[Profile]:
+        """Every visible (area, wave) profile after disclosure control."""
+        return [disclose(p, self.rules).profile for p in self.profiles()]
+
+    def area_profiles(self, area: str) -> list[Profile]:
+        """One area's profiles, waves in order."""
+        self._check(area)
+        return self.book.of([area])
+
+    def area_waves(self, area: str) -> list[str]:
+        return [p.wave for p in self.area_profiles(area)]
+
+    def profile(self, area: str, wave: str | None = None) -> Disclosed:
+        """One area's profile (latest wave by default), after disclosure control."""
+        mine = self.area_profiles(area)
+        if not mine:
+            raise AccessDenied("there is no evidence for that area yet")
+        chosen = mine[-1] if wave is None else next((p for p in mine if p.wave == wave), None)
+        if chosen is None:
+            raise AccessDenied("that area has no such wave")
+        return disclose(chosen, self.rules)
+
+    def disclose(self, p: Profile) -> Disclosed:
+        return disclose(p, self.rules)
+
+    def portfolio(self) -> pd.DataFrame:
+        """Every visible area in one table (its latest wave), after disclosure control."""
+        names = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        return portfolio_table(self.disclosed_profiles(), names)
+
+    def benchmark(self) -> pd.Series:
+        """Median over all areas of each scale and pillar: see :func:`app.derived.benchmark`."""
+        return derived.benchmark(self.engine)
+
+    # -- free text ---------------------------------------------------------------------
+    def texts(self, area: str, wave: str) -> pd.DataFrame:
+        """Open answers of one wave, by sector, for sectors of at least the text threshold,
+        redacted. Never for the panel."""
+        self._check(area)
+        if not self.scope.free_text:
+            raise AccessDenied("free text is not available to your role")
+        frame = readers.text_frame(self.engine, [area], instrument=self.catalogue.survey.key)
+        frame = frame[frame["wave"] == wave]
+        profile = next((p for p in self.area_profiles(area) if p.wave == wave), None)
+        sizes = profile.coverage["n"] if profile is not None else pd.Series(dtype=int)
+        big = [s for s, n in sizes.items() if text_allowed(int(n), self.rules)]
+        frame = frame[frame["sector"].isin(big)]
+        out = frame[["sector", "item_id", "text"]].copy()
+        out["text"] = out["text"].map(redact)
+        return out.reset_index(drop=True)
+
+    def quotes(self, area: str, wave: str) -> pd.DataFrame:
+        """Interview quotes (managers and administrators only), redacted."""
+        self._check(area)
+        if not self.scope.quotes:
+            raise AccessDenied("interview quotes are for engagement managers only")
+        codes = readers.evidence(self.engine, [area]).codes
+        codes = codes[(codes["wave"] == wave) & codes["quote"].notna()]
+        out = codes[["theme", "rater_sector", "target_sector", "quote"]].copy()
+        out["quote"] = out["quote"].map(redact)
+        return out.reset_index(drop=True)
+
+    # -- exports -----------------------------------------------------------------------
+    def profile_table(self, area: str, wave: str | None = None) -> pd.DataFrame:
+        """The profile's pillar and scale table, after disclosure control."""
+        p = self.profile(area, wave).profile
+        table = pd.concat(
+            [
+                p.pillars.assign(level="pillar").reset_index(names="measure"),
+                p.scales.assign(level="scale").reset_index(names="measure"),
+            ],
+            ignore_index=True,
+        )
+        table.insert(0, "verdict", p.verdict.label)
+        table.insert(0, "wave", p.wave)
+        table.insert(0, "area", p.area)
+        return table
+
+    def export_profile_csv(
+        self, area: str, wave: str | None = None, *, audited: bool = True
+    ) -> bytes:
+        """The profile's pillar and scale table as CSV, formulas neutralised. Audited,
+        unless the caller records the export itself (a page prepares the file before the
+        user clicks; see :meth:`record_export`)."""
+        data = csv_bytes(self.profile_table(area, wave))
+        if audited:
+            self.record_export(what="profile", area=area)
+        return data
+
+    def record_export(self, *, what: str, area: str | None = None) -> None:
+        audit.record(self.engine, self.account.username, "export", area=area, what=what)
+
+    def pooled(self, key: str) -> pd.DataFrame:
+        """Pooled, pseudonymised survey microdata (areas coded, rare categories merged, no
+        identifiers or free text): what the panel analyses. Not for partnership members."""
+        if self.scope.role == "partnership":
+            raise AccessDenied("pooled microdata is for the panel and engagement managers")
+        survey = readers.survey_frame(self.engine, None, instrument=self.catalogue.survey.key)
+        micro, _ = pseudonymise(survey, key=key, rules=self.rules)
+        return micro
+
+    def pooled_view(self, key: str) -> PooledView:
+        """The pooled microdata with the figures the Patterns page draws from it."""
+        model = context_from_catalogue(self.catalogue).model
+        return PooledView(self.pooled(key), model, self.rules)
+
+    def export_microdata_csv(self, key: str) -> bytes:
+        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
+        micro = self.pooled(key)
+        audit.record(self.engine, self.account.username, "export", what="microdata")
+        return csv_bytes(micro)
+
+    # -- administration ----------------------------------------------------------------
+    def _admin(self) -> None:
+        if not self.scope.can_admin:
+            raise AccessDenied("this is for administrators")
+
+    def accounts(self) -> pd.DataFrame:
+        """Every account (administrators only)."""
+        self._admin()
+        return list_users(self.engine)
+
+    def audit_log(self, action: str | None = None, limit: int = 500) -> pd.DataFrame:
+        """The newest audit-log entries (administrators only)."""
+        self._admin()
+        return audit.entries(self.engine, limit=limit, action=action)
+
+
+def known_areas(engine: Engine) -> list[str]:
+    """Every area code, with no names or figures: for the demo's role picker only, which
+    exists only while the store holds nothing but the fictional sample data."""
+    return sorted(readers.waves(engine)["area"].unique())

@@ -1,0 +1,109 @@
+"""Bringing evidence in, as the command line and the dashboard do it: the ingest layer's
+validated, all-or-nothing import, with the hook that keeps derived scores in step
+(:func:`app.derived.derive_for`). Every way in (a file, a form, a survey link, the sample
+data) goes through here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from app import derived, store
+from app.access import AccessDenied
+from app.derived import derive_for
+from instruments.catalogue import Catalogue
+from survey.ingest import sample, web_survey
+from survey.ingest import write as ingest
+from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
+from survey.ingest.validate import Validated, preview_frame, problem_frame, validate
+from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
+from survey.store import audit
+from survey.store.accounts import Account
+from survey.store.readers import waves
+
+__all__ = [
+    "AlreadyImported",
+    "ImportRejected",
+    "ImportResult",
+    "Validated",
+    "first_start",
+    "import_file",
+    "known_waves",
+    "load_sample_data",
+    "only_sample_data",
+    "preview_frame",
+    "problem_frame",
+    "record_refusal",
+    "submit_response",
+    "validate",
+    "write",
+]
+
+
+def import_file(
+    engine: Engine, path: str | Path, *, catalogue: Catalogue | None = None, **options: Any
+) -> ImportResult:
+    """Validate then import one file; nothing is written from a file with any problem
+    (:class:`ImportRejected`) or one imported before (:class:`AlreadyImported`).
+
+    ``options`` are those of :func:`survey.ingest.write.import_file` (``instrument``,
+    ``area``, ``wave``, ``area_name``, ``imported_by``, ``progress``, ``data``)."""
+    cat = catalogue or store.catalogue()
+    return ingest.import_file(engine, path, catalogue=cat, derive=derive_for(cat), **options)
+
+
+def write(
+    engine: Engine, v: Validated, *, catalogue: Catalogue | None = None, **options: Any
+) -> ImportResult:
+    """Write a file already validated (:func:`validate`) in one transaction; ``options``
+    as :func:`survey.ingest.write.write` (``area``, ``wave``, ``area_name``,
+    ``imported_by``, ``progress``)."""
+    cat = catalogue or store.catalogue()
+    return ingest.write(engine, v, catalogue=cat, derive=derive_for(cat), **options)
+
+
+def submit_response(
+    engine: Engine, token: str, answers: Mapping[str, str], *, catalogue: Catalogue | None = None
+) -> None:
+    """Save one web respondent's answers through the import path."""
+    cat = catalogue or store.catalogue()
+    web_survey.submit_response(engine, token, answers, catalogue=cat, derive=derive_for(cat))
+
+
+def load_sample_data(
+    engine: Engine, *, folder: Path = SAMPLE_DIR, catalogue: Catalogue | None = None
+) -> LoadReport:
+    """Import every file of the shipped sample data (files already loaded are skipped)."""
+    cat = catalogue or store.catalogue()
+    return sample.load_sample_data(engine, folder=folder, catalogue=cat, derive=derive_for(cat))
+
+
+def first_start(engine: Engine, catalogue: Catalogue | None = None) -> str | None:
+    """On a new, empty embedded database, load the sample data and say so (None
+    otherwise). A PostgreSQL deployment is never filled with sample data."""
+    derived.ensure_scored(engine, catalogue or store.catalogue())
+    if engine.dialect.name != "sqlite" or not is_empty(engine):
+        return None
+    report = load_sample_data(engine, catalogue=catalogue)
+    return (
+        f"This was a new, empty database, so the sample data was loaded: {report.summary()} "
+        "It is fictional and for demonstration only."
+    )
+
+
+def known_waves(engine: Engine, account: Account) -> pd.DataFrame:
+    """Every area and wave (codes, names and counts) for choosing where evidence goes:
+    for accounts that may import only."""
+    if not account.scope.can_import:
+        raise AccessDenied("importing evidence is for engagement managers")
+    return waves(engine)
+
+
+def record_refusal(engine: Engine, account: Account, *, area: str, wave: str, **what) -> None:
+    """Audit an import refused after validation (already imported, or a respondent id
+    already in the wave); a file refused for its own problems is audited by the writer."""
+    audit.record(engine, account.username, "import_rejected", area=area, wave=wave, **what)

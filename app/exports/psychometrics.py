@@ -1,0 +1,93 @@
+"""The panel's psychometrics report written out: Markdown, CSV (the scale table) or JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from analysis.psychometrics import PanelReport
+
+
+def report_json(report: PanelReport) -> str:
+    def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+        clean = frame.reset_index()
+        clean = clean.astype(object).where(clean.notna(), None)
+        return clean.to_dict(orient="records")
+
+    return json.dumps(
+        {
+            "instrument": report.instrument,
+            "scales": records(report.scales),
+            "items": records(report.items),
+            "comparisons": records(report.comparisons),
+            "pairwise": records(report.pairwise),
+            "correlations": records(report.correlations),
+            "factor_structure": {
+                "n_factors": report.n_factors,
+                "eigenvalues": records(report.parallel),
+                "loadings": records(report.loadings),
+            },
+        },
+        indent=2,
+        default=float,
+    )
+
+
+def report_csv(report: PanelReport) -> str:
+    """The scale table, one row per scale."""
+    return report.scales.to_csv()
+
+
+def report_markdown(report: PanelReport) -> str:
+    lines = [f"# Psychometrics: {report.instrument}", ""]
+    lines += [
+        "## Scales",
+        "",
+        markdown_table(report.scales.drop(columns=["aggregation_note"])),
+        "",
+    ]
+    lines += ["### Can area scores be used?", ""]
+    for scale, row in report.scales.iterrows():
+        lines.append(f"- **{scale}**: {row['aggregation_note']}")
+    lines += ["", "## Items", "", markdown_table(report.items), ""]
+    lines += ["## Sector comparisons", "", markdown_table(report.comparisons), ""]
+    lines += ["## Correlations between pillars", "", markdown_table(report.correlations), ""]
+    lines += [
+        "## Factor structure",
+        "",
+        f"Parallel analysis suggests {report.n_factors} factors (observed factor eigenvalues "
+        "above the 95th percentile of those of random data).",
+        "",
+        markdown_table(report.parallel),
+        "",
+        "Minres loadings, oblimin rotation:",
+        "",
+        markdown_table(report.loadings),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def markdown_table(frame: pd.DataFrame) -> str:
+    frame = frame.reset_index()
+    head = "| " + " | ".join(str(c) for c in frame.columns) + " |"
+    rule = "|" + "---|" * len(frame.columns)
+
+    def cell(v: Any) -> str:
+        if isinstance(v, float | np.floating):
+            return "" if np.isnan(v) else f"{v:.3f}"
+        return str(v).replace("|", "\\|")
+
+    rows = ["| " + " | ".join(cell(v) for v in r) + " |" for r in frame.itertuples(index=False)]
+    return "\n".join([head, rule, *rows])
+
+
+FORMATS = {"md": report_markdown, "csv": report_csv, "json": report_json}
+
+
+def report_text(report: PanelReport, fmt: str) -> str:
+    """The report in ``fmt`` (``md``, ``csv`` or ``json``)."""
+    return FORMATS[fmt](report)

@@ -1,0 +1,45 @@
+"""The configured store and instruments: what :mod:`app.settings` names, opened once per
+process by the dashboard and once per command by the CLI."""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+
+from app.settings import settings
+from instruments.catalogue import Catalogue, default_catalogue
+from survey.store.engine import normalise_url, open_store, schema_version
+from survey.store.readers import latest_import
+
+__all__ = [
+    "catalogue",
+    "data_version",
+    "database_label",
+    "database_url",
+    "open_configured_store",
+    "schema_version",
+]
+
+
+def catalogue() -> Catalogue:
+    """The instruments of the configured folder (loaded once per process and folder)."""
+    return default_catalogue(settings().instruments_dir)
+
+
+def database_url() -> str:
+    return normalise_url(settings().store_url)
+
+
+def database_label() -> str:
+    """The database URL with any password hidden, for messages and the dashboard."""
+    return make_url(database_url()).render_as_string(hide_password=True)
+
+
+def open_configured_store() -> Engine:
+    """The configured database, schema brought up to date by its migrations."""
+    return open_store(database_url())
+
+
+def data_version(engine: Engine) -> int:
+    """Grows with every import: part of every cache key, so new evidence is seen at once."""
+    return latest_import(engine)

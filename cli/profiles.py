@@ -1,0 +1,103 @@
+"""``readiness profile`` and ``readiness psychometrics``: what the evidence says."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from analysis.readiness import Profile
+from app.exports.psychometrics import markdown_table, report_text
+from app.pooled import coder_agreement_table, survey_report
+from app.profiles import load_profiles
+from cli.common import catalogue, engine
+from instruments.catalogue import Catalogue
+from instruments.kinds import INTERVIEW, SURVEY
+
+
+@click.command("profile")
+@click.argument("area", required=False)
+@click.option("--wave", default=None, help="Wave label (default: the latest wave).")
+@click.option("--all", "all_areas", is_flag=True, help="Every area and wave.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
+def profile_command(area: str | None, wave: str | None, all_areas: bool, as_json: bool) -> None:
+    """The readiness profile and verdict of AREA (or of every area with --all)."""
+    if bool(area) == all_areas:
+        raise click.UsageError("give an AREA code or --all")
+    cat = catalogue()
+    profiles = load_profiles(engine(), cat, None if all_areas else [area])
+    if not all_areas:
+        if not profiles:
+            raise click.ClickException(f"no evidence for area '{area}'")
+        waves = [p.wave for p in profiles]
+        if wave is not None and wave not in waves:
+            raise click.ClickException(
+                f"area '{area}' has no wave '{wave}' (waves: {', '.join(waves)})"
+            )
+        profiles = [p for p in profiles if p.wave == (wave or waves[-1])]
+    if as_json:
+        data = [p.to_dict() for p in profiles]
+        click.echo(json.dumps(data if all_areas else data[0], indent=2, ensure_ascii=False))
+        return
+    for p in profiles:
+        click.echo(profile_text(p, cat))
+
+
+def profile_text(p: Profile, cat: Catalogue) -> str:
+    lines = [f"{p.area} wave {p.wave}: {p.verdict.label} ({p.respondents} survey respondents)"]
+    lines += [f"  - {r.text}" for r in p.verdict.reasons]
+    lines.append("  Pillars:")
+    for _, row in p.pillars.iterrows():
+        if row["n"]:
+            lines.append(
+                f"    {row['title']:<48} {row['estimate']:.2f} "
+                f"[{row['low']:.2f}, {row['high']:.2f}] n={row['n']} {row['band']}"
+            )
+    if p.change is not None:
+        pillars = p.change[p.change["kind"] == "pillar"]
+        lines.append(f"  Change since wave {pillars['previous_wave'].iloc[0]}:")
+        for pid, row in pillars.iterrows():
+            lines.append(
+                f"    {p.pillars.loc[pid, 'title']:<48} {row['difference']:+.2f} "
+                f"[{row['low']:+.2f}, {row['high']:+.2f}]"
+            )
+    if p.disagreement:
+        lines.append(
+            "  Respondents disagree too much for an area score to be trusted (rwg(j) below "
+            f"{cat.rules.agreement.rwg_j_min:.2f}) on: {', '.join(p.disagreement)}"
+        )
+    if p.missing_key_sectors:
+        names = ", ".join(cat.sector_name(s) for s in p.missing_key_sectors)
+        lines.append(f"  Key sectors without enough evidence: {names}")
+    return "\n".join(lines)
+
+
+@click.command("psychometrics")
+@click.option("--instrument", "key", required=True, help="staff_survey or stakeholder_interview.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True
+)
+def psychometrics_command(key: str, fmt: str) -> None:
+    """The panel's psychometrics report of an instrument, pooled over every area."""
+    cat = catalogue()
+    inst = cat.get(key)
+    if inst.kind not in {SURVEY, INTERVIEW}:
+        raise click.ClickException(
+            f"'{key}' is a {inst.kind}: psychometrics cover the staff survey and the interview"
+        )
+    if inst.kind == INTERVIEW:
+        table = coder_agreement_table(engine())
+        if table.empty:
+            raise click.ClickException("no interview ratings in the database yet")
+        if fmt == "json":
+            click.echo(table.reset_index().to_json(orient="records", indent=2))
+        elif fmt == "csv":
+            click.echo(table.to_csv(), nl=False)
+        else:
+            click.echo("# Inter-coder agreement (Cohen's kappa) per interview dimension\n")
+            click.echo(markdown_table(table))
+        return
+    report = survey_report(engine(), cat, key)
+    if report is None:
+        raise click.ClickException("no survey responses in the database yet")
+    click.echo(report_text(report, fmt))

@@ -1,0 +1,175 @@
+"""Area profile: is this area ready, and if not, exactly why."""
+
+import pandas as pd
+import streamlit as st
+
+from app.access import AccessDenied
+from app.exports.tables import csv_bytes
+from views import figures, state
+from views.errors import sentence
+from views.widgets import area_and_wave, verdict_box
+
+account = state.account()
+names = state.catalogue().sectors
+sector_names = {s.code: s.short for s in names.sectors}
+rules = state.catalogue().rules
+min_group, min_text_group = state.ask("disclosure_limits")
+
+choice = area_and_wave(key="profile")
+if choice is None:
+    st.stop()
+area, wave = choice
+try:
+    d = state.ask("profile", area, wave)
+except AccessDenied as exc:
+    st.warning(sentence(exc))
+    st.stop()
+p = d.profile
+st.title(f"{state.area_name(area)} ({area}), wave {wave}")
+
+verdict_box(p.verdict)
+if p.disagreement:
+    st.warning(
+        "Staff in this area disagree too much for these area scores to mean much "
+        f"(rwg(j) below {rules.agreement.rwg_j_min:.2f}): {', '.join(p.disagreement)}. "
+        "Look at the spread by sector before relying on the average."
+    )
+
+benchmark = state.ask("benchmark")
+st.header("Pillars")
+st.plotly_chart(
+    figures.score_chart(p.pillars, rules.bands, benchmark=benchmark, title="Pillar scores"),
+    key="pillar_chart",
+)
+with st.expander("Every scale"):
+    likert = p.scales[p.scales["kind"] == "likert"]
+    st.plotly_chart(
+        figures.score_chart(likert, rules.bands, benchmark=benchmark, title="Scale scores"),
+        key="scale_chart",
+    )
+    knowledge = p.scales[p.scales["kind"] == "knowledge"]
+    for _, row in knowledge.iterrows():
+        st.write(
+            f"Knowledge of the law: {row['estimate']:.0%} of true/false statements answered "
+            f"correctly (95% interval {row['low']:.0%}–{row['high']:.0%}, n = {row['n']})."
+        )
+
+st.header("Trust between sectors")
+mode = st.radio(
+    "Show",
+    ["trust", "mutual", "asymmetry"],
+    format_func={
+        "trust": "Trust (rater → target)",
+        "mutual": "Mutual trust",
+        "asymmetry": "Asymmetry (one-sided trust)",
+    }.get,
+    horizontal=True,
+    key="trust_mode",
+)
+values = {"trust": d.trust_mean, "mutual": d.mutual, "asymmetry": d.asymmetry}[mode]
+st.plotly_chart(
+    figures.trust_heatmap(values, d.trust_n, d.trust_status, names=sector_names, mode=mode),
+    key="trust_heatmap",
+)
+st.caption(
+    "Each row is the sector whose staff answered; each column the sector they rated. Cells "
+    f"rated by fewer than {min_group} people, or about a sector with fewer than "
+    f"{min_group} respondents here, are suppressed, as are cells from which a "
+    "suppressed one could be worked out."
+)
+if len(p.pairs):
+    st.subheader("Weakest links")
+    st.plotly_chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
+
+st.header("Confidence about the law")
+overall = p.calibration
+if len(overall) and pd.isna(overall["over_caution"].iloc[0]) and overall["lawful_n"].iloc[0]:
+    st.write(
+        f"Fewer than {min_group} people took part in this wave's workshop, so its "
+        "figures are not shown."
+    )
+elif len(overall) and overall["lawful_n"].iloc[0] > 0:
+    row = overall.iloc[0]
+    st.write(
+        f"In the workshop scenarios, participants held back where sharing was lawful in "
+        f"{row['over_caution']:.0%} of decisions (n = {int(row['lawful_n'])}) and would have "
+        f"shared where it was not lawful in {row['over_sharing']:.0%} "
+        f"(n = {int(row['unlawful_n'])})."
+    )
+    st.plotly_chart(
+        figures.calibration_chart(d.calibration_by_sector, names=sector_names),
+        key="calibration_chart",
+    )
+else:
+    st.write("No workshop evidence for this wave.")
+
+st.header("Interviews and workshops beside the survey")
+if len(p.triangulation):
+    table = p.triangulation[["title", "survey", "interview", "interviews", "disagree"]]
+    st.dataframe(
+        table.rename(
+            columns={
+                "title": "Dimension",
+                "survey": "Survey score",
+                "interview": "Interview rating",
+                "interviews": "Interviews",
+                "disagree": "Differ by more than 1 point",
+            }
+        ),
+        hide_index=True,
+        key="triangulation",
+    )
+left, right = st.columns(2)
+with left:
+    if len(p.themes):
+        st.plotly_chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
+with right:
+    if len(p.cards):
+        st.plotly_chart(
+            figures.evidence_bars(
+                p.cards, kind="cards", pillar_titles=p.pillars["title"].to_dict()
+            ),
+            key="cards_chart",
+        )
+if account.scope.quotes:
+    with st.expander("Interview quotes (engagement managers only)"):
+        st.dataframe(state.ask("quotes", area, wave), hide_index=True, key="quotes")
+if account.scope.free_text:
+    with st.expander(
+        f"What staff wrote (sectors with at least {min_text_group} respondents, redacted)"
+    ):
+        st.dataframe(state.ask("texts", area, wave), hide_index=True, key="texts")
+
+st.header("Who gave evidence")
+st.plotly_chart(
+    figures.coverage_chart(
+        d.coverage, min_per_sector=rules.minimum_evidence.respondents_per_sector
+    ),
+    key="coverage_chart",
+)
+st.write(
+    f"{p.respondents} survey respondents, {p.interviews} interviews, "
+    f"{p.workshop_participants} workshop participants."
+)
+if p.missing_key_sectors:
+    missing = ", ".join(sector_names.get(s, s) for s in p.missing_key_sectors)
+    st.write(f"Key sectors without enough survey evidence: {missing}.")
+
+if p.change is not None:
+    st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
+    st.plotly_chart(
+        figures.change_chart(
+            p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
+        ),
+        key="change_chart",
+    )
+
+st.download_button(
+    "Download this profile (CSV)",
+    data=csv_bytes(state.ask("profile_table", area, wave)),
+    file_name=f"readiness_{area}_{wave}.csv",
+    mime="text/csv",
+    on_click=state.door().record_export,
+    kwargs={"what": "profile", "area": area},
+    key="profile_download",
+)
