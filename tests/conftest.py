@@ -1,13 +1,15 @@
-"""Shared fixtures: the project's instruments and fresh SQLite and PostgreSQL stores.
-Valid import files for any instrument come from :mod:`helpers`."""
+"""Shared fixtures: the project's instruments, fresh SQLite and PostgreSQL stores, and the
+running dashboard with a browser to drive it. Valid import files for any instrument come
+from :mod:`helpers`; the browser pieces from :mod:`browser_support`."""
 
 from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import browser_support
 import pytest
 from sqlalchemy import Engine, create_engine, make_url
 from sqlalchemy.exc import OperationalError
@@ -81,3 +83,29 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     return request.getfixturevalue(
         {"sqlite": "sqlite_engine", "postgres": "pg_engine"}[request.param]
     )
+
+
+# The dashboard in a browser (tests marked with browser_support.BROWSER_TEST) ---------------
+
+
+@pytest.fixture(scope="session")
+def dashboard(tmp_path_factory: pytest.TempPathFactory) -> Iterator[browser_support.Dashboard]:
+    """One ``streamlit run dashboard.py`` for the session, on a new SQLite file (its first
+    start loads the sample data); stopped at the end."""
+    with browser_support.running_dashboard(tmp_path_factory.mktemp("dashboard")) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session, driven by Playwright."""
+    with browser_support.running_browser() as running:
+        yield running
+
+
+@pytest.fixture
+def new_page(browser) -> Iterator[Callable[..., object]]:
+    """``new_page(width=1440, height=900)``: a signed-out page of that viewport size, closed
+    after the test."""
+    with browser_support.page_factory(browser) as factory:
+        yield factory
