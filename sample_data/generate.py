@@ -6,8 +6,10 @@ every run: ``python sample_data/generate.py``.
 
 Everything about the instruments (item ids, scales, reverse keys, knowledge keys, sectors,
 trust facets, interview dimensions and themes, vignettes and their lawful positions, card
-pillars) is read from the instrument catalogue. What is written here is the *plan* for each
-fictional area: the levels planted in it, which the readiness analytics should recover.
+pillars) is read from the instrument catalogue. The *plan* for each fictional area (its
+name, pattern and the levels planted in each wave, which the readiness analytics should
+recover) is read from ``scenarios.yaml`` in this folder. What is written here is how a plan
+becomes responses.
 ``README.md`` in this folder lists the planted patterns and the verdicts they should give.
 
 The survey model: for respondent *r* of sector *s* in area *a*, on Likert scale *k* of
@@ -31,12 +33,14 @@ import csv
 import math
 import sys
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -49,6 +53,7 @@ from instruments.schema import LAWFUL_TO_SHARE  # noqa: E402
 SEED = 20251121
 OUT_DIR = Path(__file__).resolve().parent
 MANIFEST = "manifest.csv"
+SCENARIOS = OUT_DIR / "scenarios.yaml"  # the areas and what is planted in each wave
 MANIFEST_COLUMNS = ("file", "instrument", "area", "area_name", "wave")
 
 # --- the response model -----------------------------------------------------------------
@@ -65,7 +70,7 @@ RATING_SD = 0.5  # interviewers' ratings around the area's survey mean
 SECOND_CODER_AGREES = 0.75  # chance a second coder gives the same rating (else ±1)
 MISSING = 0.03  # share of Likert and knowledge cells left blank at random
 DECISION_MISSING = 0.01  # share of workshop decisions left blank
-KEY = "*key"  # in a sector mix: the weight of every key sector not listed by name
+KEY = "key_sectors"  # in a sector mix: the weight of every key sector not listed by name
 DEFAULT_LEVEL = 3.5
 LEVEL_RANGE = (1.2, 4.8)
 
@@ -266,498 +271,259 @@ CARDS: dict[tuple[str, str], tuple[str, ...]] = {
 
 
 # --- the plan ---------------------------------------------------------------------------
-@dataclass(frozen=True)
-class WavePlan:
-    """What is planted in one area in one wave.
-
-    Attributes
-    ----------
-    wave : wave label, e.g. ``2025-1``.
-    n : survey respondents.
-    sectors : sector code -> relative weight in the survey (``*key`` = every key sector).
-    pillars : Likert pillar -> planted level (observed mean) of its scales.
-    scales : scale -> planted level, overriding its pillar's level.
-    knowledge : chance a knowledge statement is answered correctly.
-    trust : planted level of trust between different sectors.
-    trust_spread : sd of how trusted each sector is (column effects).
-    trust_pairs : (rater sector, target sector) -> planted cell of the trust matrix.
-    caution, unsure : workshop: P(dont_share), P(unsure) on lawful vignettes.
-    oversharing : workshop: P(share) on vignettes where sharing is not lawful.
-    confidence : workshop: typical confidence (1-5).
-    participants, interviews : workshop participants and interviews.
-    themes : signature interview themes, ``(code, "rater>target" or "")``.
-    topics : phrase-bank topics for the open answer on barriers.
-    triangulation : interview dimension -> how far interviews rate above the survey.
-    co_located, multi_agency : share answering yes.
-    """
-
-    wave: str
-    n: int
-    sectors: dict[str, float]
-    pillars: dict[str, float]
-    scales: dict[str, float] = field(default_factory=dict)
-    knowledge: float = 0.7
-    trust: float = 3.7
-    trust_spread: float = 0.08
-    trust_pairs: dict[tuple[str, str], float] = field(default_factory=dict)
-    caution: float = 0.12
-    unsure: float = 0.08
-    oversharing: float = 0.06
-    confidence: float = 3.4
-    participants: int = 14
-    interviews: int = 3
-    themes: tuple[tuple[str, str], ...] = ()
-    topics: tuple[str, ...] = ("general",)
-    triangulation: dict[str, float] = field(default_factory=dict)
-    co_located: float = 0.35
-    multi_agency: float = 0.30
+# Which areas exist and what is planted in each wave is data, kept in scenarios.yaml (its
+# header describes every field). The models below read and check it against the
+# instruments, so a misspelt name or an impossible number stops the generator with a
+# message naming the area, wave and field instead of quietly changing the sample.
+Level = Annotated[float, Field(ge=1.0, le=5.0)]  # a planted mean on the 1-5 scales
+Share = Annotated[float, Field(ge=0.0, le=1.0)]  # a chance or a proportion
+Count = Annotated[int, Field(gt=0)]
 
 
-@dataclass(frozen=True)
-class AreaPlan:
+class ScenarioError(ValueError):
+    """``scenarios.yaml`` does not describe a valid plan.
+
+    ``area``, ``wave`` and ``field`` say where the (first) problem is; each is ``None``
+    when the problem is not inside one."""
+
+    def __init__(
+        self,
+        path: Path,
+        problem: str,
+        *,
+        area: str | None = None,
+        wave: str | None = None,
+        field: str | None = None,
+    ) -> None:
+        self.area, self.wave, self.field = area, wave, field
+        where = [f"area {area}" if area else "", f"wave {wave}" if wave else ""]
+        where.append(f"field {field!r}" if field else "")
+        super().__init__(f"{path.name}: {', '.join(w for w in where if w)}: {problem}")
+
+
+class TrustPair(BaseModel):
+    """A planted cell of the trust matrix: how far ``rater`` trusts ``target``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rater: str
+    target: str
+    value: Level
+    both_ways: bool = False
+
+
+class Theme(BaseModel):
+    """A signature interview theme, about a sector pair (``rater>target``) or not."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    theme: str
+    pair: str = Field(default="", pattern=r"^([^>\s]+>[^>\s]+)?$")
+
+
+class WavePlan(BaseModel):
+    """What is planted in one area in one wave (the fields of a wave in scenarios.yaml).
+
+    ``trust_pairs`` and ``themes`` are read in the file's form (``trust_cells``,
+    ``theme_entries``) and given to the generator as ``(rater, target) -> value`` and
+    ``(code, "rater>target" or "")``. No field has a default here: the defaults are the
+    ``defaults:`` block of scenarios.yaml, next to the values that differ from them."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    wave: str = Field(pattern=r"^\d{4}-\d+$")
+    n: Count
+    sectors: dict[str, Annotated[float, Field(gt=0.0)]] = Field(min_length=1)
+    pillars: dict[str, Level]
+    scales: dict[str, Level]
+    knowledge: Share
+    trust: Level
+    trust_spread: Annotated[float, Field(ge=0.0)]
+    trust_cells: tuple[TrustPair, ...] = Field(alias="trust_pairs")
+    caution: Share
+    unsure: Share
+    oversharing: Share
+    confidence: Level
+    participants: Count
+    interviews: Count
+    theme_entries: tuple[Theme, ...] = Field(alias="themes")
+    topics: tuple[str, ...] = Field(min_length=1)
+    triangulation: dict[str, float]
+    co_located: Share
+    multi_agency: Share
+
+    @field_validator("theme_entries", mode="before")
+    @classmethod
+    def _plain_theme(cls, value: Any) -> Any:
+        """A theme not about a pair may be written as its bare code."""
+        if isinstance(value, list | tuple):
+            return [{"theme": v} if isinstance(v, str) else v for v in value]
+        return value
+
+    @field_validator(
+        "sectors", "pillars", "scales", "trust_cells", "theme_entries", "topics", "triangulation"
+    )
+    @classmethod
+    def _known_names(cls, value: Any, info: ValidationInfo) -> Any:
+        """Every name is one the instruments (or the phrase banks) know."""
+        vocabulary = (info.context or {}).get("vocabulary")
+        if vocabulary is None:
+            return value
+        checks: list[tuple[str, list[str]]]
+        if info.field_name == "trust_cells":
+            checks = [("named_sectors", [s for p in value for s in (p.rater, p.target)])]
+            cells = [(p.rater, p.target) for p in value]
+            cells += [(p.target, p.rater) for p in value if p.both_ways]
+            if len(cells) != len(set(cells)):
+                raise ValueError("a cell of the trust matrix is planted twice")
+        elif info.field_name == "theme_entries":
+            checks = [("themes", [t.theme for t in value])]
+            pairs = [s for t in value if t.pair for s in t.pair.split(">")]
+            checks.append(("named_sectors", pairs))
+        else:
+            checks = [(info.field_name, list(value))]
+        for kind, names in checks:
+            what, known = vocabulary[kind]
+            unknown = sorted(set(names) - known)
+            if unknown:
+                raise ValueError(
+                    f"unknown {what} {', '.join(map(repr, unknown))} "
+                    f"(known: {', '.join(sorted(known))})"
+                )
+        return value
+
+    @field_validator("unsure")
+    @classmethod
+    def _lawful_chances(cls, value: float, info: ValidationInfo) -> float:
+        if value + info.data.get("caution", 0.0) > 1.0:
+            raise ValueError("caution + unsure is more than 1")
+        return value
+
+    @property
+    def trust_pairs(self) -> dict[tuple[str, str], float]:
+        """(rater sector, target sector) -> planted cell of the trust matrix."""
+        cells = {}
+        for p in self.trust_cells:
+            cells[(p.rater, p.target)] = p.value
+            if p.both_ways:
+                cells[(p.target, p.rater)] = p.value
+        return cells
+
+    @property
+    def themes(self) -> tuple[tuple[str, str], ...]:
+        """Signature interview themes, ``(code, "rater>target" or "")``."""
+        return tuple((t.theme, t.pair) for t in self.theme_entries)
+
+
+class AreaPlan(BaseModel):
     """A fictional area and its waves."""
 
-    code: str
-    name: str
-    pattern: str
-    waves: tuple[WavePlan, ...]
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z][A-Z0-9]*$")
+    name: str = Field(min_length=1)
+    pattern: str = Field(min_length=1)
+    waves: tuple[WavePlan, ...] = Field(min_length=1)
+
+    @field_validator("waves")
+    @classmethod
+    def _distinct_waves(cls, value: tuple[WavePlan, ...]) -> tuple[WavePlan, ...]:
+        labels = [w.wave for w in value]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"a wave label is used twice: {labels}")
+        return value
 
 
-def _pair(a: str, b: str, value: float) -> dict[tuple[str, str], float]:
-    return {(a, b): value, (b, a): value}
+def _vocabulary(cat: Catalogue) -> dict[str, tuple[str, set[str]]]:
+    """For each named thing in a wave: what it is called and the names it may take."""
+    likert = [s for s in cat.survey.scales if s.kind == "likert"]
+    interview = _by_kind(cat, "interview")
+    return {
+        "sectors": ("sector", {*cat.sector_codes, KEY}),
+        "named_sectors": ("sector", set(cat.sector_codes)),
+        "pillars": ("Likert pillar", {s.pillar for s in likert}),
+        "scales": ("Likert scale", {s.id for s in likert}),
+        "themes": ("theme", {t.code for t in interview.coding_frame.themes}),
+        "topics": ("phrase-bank topic", set(OPEN_BARRIER)),
+        "triangulation": ("interview dimension", {d.id for d in interview.dimensions}),
+    }
 
 
-_READY = {"culture": 4.35, "governance": 4.35, "technology": 4.3, "change_readiness": 4.5}
-_FEN_2025 = WavePlan(
-    wave="2025-1",
-    n=140,
-    sectors={KEY: 1.0, "education": 0.8, "fire_rescue": 0.7},
-    pillars={"culture": 2.7, "governance": 3.3, "technology": 3.2, "change_readiness": 3.4},
-    knowledge=0.62,
-    trust=2.8,
-    trust_spread=0.05,
-    trust_pairs=_pair("police", "childrens_social_care", 2.2),
-    caution=0.20,
-    unsure=0.08,
-    oversharing=0.08,
-    confidence=3.0,
-    participants=15,
-    interviews=3,
-    themes=(
-        ("past_incident", "police>childrens_social_care"),
-        ("sector_culture_clash", "childrens_social_care>police"),
-        ("staff_turnover", ""),
-        ("no_feedback", "childrens_social_care>police"),
-        ("initiative_fatigue", ""),
-    ),
-    topics=("trust_pair", "hierarchy", "fatigue"),
-    co_located=0.15,
-    multi_agency=0.15,
-)
-_GRY_2025 = WavePlan(
-    wave="2025-1",
-    n=130,
-    sectors={KEY: 1.0, "primary_care": 0.8, "education": 0.7},
-    pillars={"culture": 3.55, "governance": 3.5, "technology": 3.3, "change_readiness": 3.7},
-    knowledge=0.68,
-    trust=3.75,
-    caution=0.12,
-    unsure=0.08,
-    oversharing=0.08,
-    themes=(
-        ("named_contacts", ""),
-        ("incompatible_systems", ""),
-        ("no_feedback", ""),
-        ("clear_protocol", ""),
-        ("staff_turnover", ""),
-    ),
-    topics=("general", "technology"),
-)
+def _scenario_error(
+    path: Path, exc: ValidationError, area: str, wave: str | None, origin: dict[str, str]
+) -> ScenarioError:
+    """The first problem pydantic found, named by area, wave and field (others listed)."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = ".".join(str(p) for p in err["loc"])
+        came_from = origin.get(str(err["loc"][0])) if err["loc"] else None
+        msg = err["msg"].removeprefix("Value error, ")
+        problems.append((loc, msg + (f" (value from {came_from})" if came_from else "")))
+    (field, problem), rest = problems[0], problems[1:]
+    problem += "".join(f"; also field {f!r}: {p}" for f, p in rest)
+    return ScenarioError(path, problem, area=area, wave=wave, field=field or None)
 
-PLANS: tuple[AreaPlan, ...] = (
-    AreaPlan(
-        "ASH",
-        "Ashvale",
-        "Ready: strong on every pillar, high trust, well calibrated",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=180,
-                sectors={KEY: 1.0, "primary_care": 0.8, "voluntary": 0.7},
-                pillars=_READY,
-                knowledge=0.88,
-                trust=4.35,
-                trust_spread=0.04,
-                caution=0.03,
-                unsure=0.04,
-                oversharing=0.04,
-                confidence=4.0,
-                participants=16,
-                interviews=4,
-                themes=(
-                    ("senior_sponsorship", ""),
-                    ("colocation_works", ""),
-                    ("mash_success", ""),
-                    ("clear_protocol", ""),
-                    ("named_contacts", ""),
-                ),
-                topics=("minor", "general"),
-                co_located=0.60,
-                multi_agency=0.50,
-            ),
-        ),
-    ),
-    AreaPlan(
-        "BRK",
-        "Brookfield",
-        "Distrust between acute health and adult social care",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=160,
-                sectors={KEY: 1.0, "primary_care": 0.8, "voluntary": 0.7},
-                pillars={
-                    "culture": 3.7,
-                    "governance": 3.8,
-                    "technology": 3.5,
-                    "change_readiness": 3.9,
-                },
-                knowledge=0.72,
-                trust=3.95,
-                trust_pairs=_pair("acute_health", "adult_social_care", 2.2),
-                caution=0.12,
-                unsure=0.08,
-                oversharing=0.06,
-                participants=16,
-                interviews=4,
-                themes=(
-                    ("past_incident", "acute_health>adult_social_care"),
-                    ("sector_culture_clash", "adult_social_care>acute_health"),
-                    ("perverse_incentives", "acute_health>adult_social_care"),
-                    ("no_feedback", "adult_social_care>acute_health"),
-                ),
-                topics=("trust_pair", "incentives"),
-            ),
-        ),
-    ),
-    AreaPlan(
-        "CLD",
-        "Caldermoor",
-        "Fear of the law drives over-caution",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=150,
-                sectors={KEY: 1.0, "education": 0.7, "primary_care": 0.7},
-                pillars={"culture": 3.7, "technology": 3.7, "change_readiness": 3.8},
-                scales={
-                    "legal_confidence": 2.6,
-                    "fear_of_sanction": 2.2,
-                    "ig_advice": 2.8,
-                    "presumption": 2.8,
-                },
-                knowledge=0.50,
-                trust=3.9,
-                caution=0.55,
-                unsure=0.10,
-                oversharing=0.03,
-                confidence=2.6,
-                participants=16,
-                interviews=4,
-                themes=(
-                    ("fear_of_sanction", ""),
-                    ("consent_confusion", ""),
-                    ("no_ig_expertise", ""),
-                    ("hierarchy", ""),
-                ),
-                topics=("fear",),
-            ),
-        ),
-    ),
-    AreaPlan(
-        "DUN",
-        "Dunholme",
-        "Too few sectors for a verdict",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=40,
-                sectors={"police": 16, "local_authority": 14, "voluntary": 10},
-                pillars={
-                    "culture": 3.5,
-                    "governance": 3.5,
-                    "technology": 3.5,
-                    "change_readiness": 3.5,
-                },
-                knowledge=0.65,
-                trust=3.6,
-                caution=0.15,
-                unsure=0.10,
-                oversharing=0.08,
-                participants=12,
-                interviews=3,
-                themes=(("named_contacts", ""), ("staff_turnover", "")),
-                topics=("general",),
-            ),
-        ),
-    ),
-    AreaPlan(
-        "ELM",
-        "Elmstead",
-        "Asymmetric trust: police trust mental health far more than the reverse",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=170,
-                sectors={
-                    KEY: 1.0,
-                    "police": 1.4,
-                    "mental_health": 1.4,
-                    "probation": 0.8,
-                    "voluntary": 0.7,
-                },
-                pillars={
-                    "culture": 4.3,
-                    "governance": 4.3,
-                    "technology": 4.25,
-                    "change_readiness": 4.4,
-                },
-                knowledge=0.85,
-                trust=4.3,
-                trust_spread=0.04,
-                trust_pairs={("police", "mental_health"): 4.5, ("mental_health", "police"): 2.8},
-                caution=0.05,
-                unsure=0.06,
-                oversharing=0.05,
-                confidence=3.9,
-                participants=16,
-                interviews=4,
-                themes=(
-                    ("reciprocity", "police>mental_health"),
-                    ("no_feedback", "mental_health>police"),
-                    ("past_incident", "mental_health>police"),
-                    ("mash_success", ""),
-                ),
-                topics=("asymmetry", "minor"),
-                co_located=0.45,
-                multi_agency=0.40,
-            ),
-        ),
-    ),
-    AreaPlan(
-        "FEN",
-        "Fenwick Vale",
-        "Improves between waves after engagement",
-        (
-            _FEN_2025,
-            replace(
-                _FEN_2025,
-                wave="2026-1",
-                n=150,
-                pillars={
-                    "culture": 4.3,
-                    "governance": 4.3,
-                    "technology": 4.25,
-                    "change_readiness": 4.4,
-                },
-                knowledge=0.80,
-                trust=4.3,
-                trust_pairs={},
-                caution=0.06,
-                unsure=0.06,
-                oversharing=0.05,
-                confidence=3.9,
-                participants=16,
-                themes=(
-                    ("quick_wins", ""),
-                    ("joint_training", ""),
-                    ("named_contacts", ""),
-                    ("senior_sponsorship", ""),
-                    ("reciprocity", "police>childrens_social_care"),
-                ),
-                topics=("minor", "general"),
-                co_located=0.40,
-                multi_agency=0.40,
-            ),
-        ),
-    ),
-    AreaPlan(
-        "GRY",
-        "Greyhaven",
-        "Borderline throughout; stable across two waves",
-        (
-            _GRY_2025,
-            replace(
-                _GRY_2025,
-                wave="2026-1",
-                pillars={
-                    "culture": 3.6,
-                    "governance": 3.55,
-                    "technology": 3.35,
-                    "change_readiness": 3.7,
-                },
-                trust=3.8,
-            ),
-        ),
-    ),
-    AreaPlan(
-        "HRB",
-        "Harrowby",
-        "Technology concern; leaders rate technology far above what staff report",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=120,
-                sectors={KEY: 1.0, "primary_care": 0.8, "fire_rescue": 0.7},
-                pillars={
-                    "culture": 3.6,
-                    "governance": 3.6,
-                    "technology": 2.55,
-                    "change_readiness": 3.5,
-                },
-                knowledge=0.70,
-                trust=3.7,
-                caution=0.14,
-                unsure=0.08,
-                oversharing=0.07,
-                interviews=4,
-                themes=(
-                    ("database_myth", ""),
-                    ("incompatible_systems", ""),
-                    ("no_common_identifier", ""),
-                    ("senior_sponsorship", ""),
-                ),
-                topics=("technology",),
-                triangulation={"technology": 1.7},
-            ),
-        ),
-    ),
-    AreaPlan(
-        "KES",
-        "Kestrelford",
-        "Not yet ready: technology and readiness for change are both concerns",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=120,
-                sectors={KEY: 1.0, "probation": 0.8, "dwp": 0.7},
-                pillars={
-                    "culture": 3.4,
-                    "governance": 3.4,
-                    "technology": 2.5,
-                    "change_readiness": 2.6,
-                },
-                knowledge=0.64,
-                trust=3.7,
-                caution=0.18,
-                unsure=0.10,
-                oversharing=0.08,
-                themes=(
-                    ("initiative_fatigue", ""),
-                    ("incompatible_systems", ""),
-                    ("staff_turnover", ""),
-                    ("no_common_identifier", ""),
-                ),
-                topics=("fatigue", "technology"),
-            ),
-        ),
-    ),
-    AreaPlan(
-        "LRK",
-        "Larkmere",
-        "Not yet ready: a strong presumption against sharing",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=130,
-                sectors={KEY: 1.0, "education": 0.8, "primary_care": 0.7},
-                pillars={
-                    "culture": 3.4,
-                    "governance": 3.65,
-                    "technology": 3.6,
-                    "change_readiness": 3.5,
-                },
-                scales={"presumption": 2.1},
-                knowledge=0.66,
-                trust=3.85,
-                caution=0.20,
-                unsure=0.08,
-                oversharing=0.05,
-                themes=(
-                    ("hierarchy", ""),
-                    ("consent_confusion", ""),
-                    ("no_feedback", ""),
-                    ("clear_protocol", ""),
-                ),
-                topics=("presumption", "hierarchy"),
-            ),
-        ),
-    ),
-    AreaPlan(
-        "MRL",
-        "Marlowe Cross",
-        "Borderline throughout, with some over-sharing",
-        (
-            WavePlan(
-                wave="2025-1",
-                n=110,
-                sectors={KEY: 1.0, "voluntary": 0.8, "probation": 0.7},
-                pillars={
-                    "culture": 3.8,
-                    "governance": 3.4,
-                    "technology": 3.6,
-                    "change_readiness": 3.75,
-                },
-                knowledge=0.60,
-                trust=3.8,
-                caution=0.08,
-                unsure=0.06,
-                oversharing=0.15,
-                themes=(
-                    ("colocation_works", ""),
-                    ("mash_success", ""),
-                    ("consent_confusion", ""),
-                    ("no_ig_expertise", ""),
-                ),
-                topics=("oversharing", "general"),
-                co_located=0.55,
-            ),
-        ),
-    ),
-    AreaPlan(
-        "WRN",
-        "Wrenhallow",
-        "Strong pillars, but wariness between police and adult social care",
-        (
-            WavePlan(
-                wave="2026-1",
-                n=140,
-                sectors={KEY: 1.0, "fire_rescue": 0.8, "voluntary": 0.7},
-                pillars={
-                    "culture": 4.25,
-                    "governance": 4.25,
-                    "technology": 4.3,
-                    "change_readiness": 4.35,
-                },
-                knowledge=0.82,
-                trust=4.15,
-                trust_spread=0.05,
-                trust_pairs=_pair("police", "adult_social_care", 2.95),
-                caution=0.06,
-                unsure=0.06,
-                oversharing=0.05,
-                confidence=3.8,
-                themes=(
-                    ("sector_culture_clash", "police>adult_social_care"),
-                    ("no_feedback", "adult_social_care>police"),
-                    ("senior_sponsorship", ""),
-                    ("shared_vision", ""),
-                ),
-                topics=("trust_pair", "minor"),
-            ),
-        ),
-    ),
-)
+
+def load_plans(path: Path = SCENARIOS, catalogue: Catalogue | None = None) -> tuple[AreaPlan, ...]:
+    """Read the areas and their waves from ``scenarios.yaml`` and check them.
+
+    A wave starts from ``defaults`` (the first wave of an area) or from the wave before
+    it, and the fields it gives replace those values.
+
+    Parameters
+    ----------
+    path : the scenarios file.
+    catalogue : the instrument catalogue the names are checked against (default: the
+        project's instruments).
+
+    Returns
+    -------
+    tuple of AreaPlan
+        The areas, in file order.
+
+    Raises
+    ------
+    ScenarioError
+        When the file does not describe a valid plan; the message names the area, wave
+        and field.
+    """
+    cat = catalogue or load_catalogue()
+    context = {"vocabulary": _vocabulary(cat)}
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    if not isinstance(doc, dict) or set(doc) != {"defaults", "areas"}:
+        raise ScenarioError(path, "expected exactly two keys: `defaults` and `areas`")
+    defaults, areas = doc["defaults"] or {}, doc["areas"]
+    if not isinstance(defaults, dict):
+        raise ScenarioError(path, "must be a mapping of wave fields", field="defaults")
+    if not isinstance(areas, list):
+        raise ScenarioError(path, "must be a list of areas", field="areas")
+    plans: list[AreaPlan] = []
+    for number, entry in enumerate(areas, start=1):
+        code = str(entry.get("code", f"#{number}")) if isinstance(entry, dict) else f"#{number}"
+        if not isinstance(entry, dict) or not isinstance(entry.get("waves"), list):
+            raise ScenarioError(path, "an area is a mapping with a list of waves", area=code)
+        if any(p.code == code for p in plans):
+            raise ScenarioError(path, "this area code is used twice", area=code, field="code")
+        waves: list[WavePlan] = []
+        values: dict[str, Any] = dict(defaults)
+        origin = dict.fromkeys(defaults, "defaults")
+        for entry_wave in entry["waves"]:
+            if not isinstance(entry_wave, dict) or "wave" not in entry_wave:
+                raise ScenarioError(path, "every wave needs a `wave` label", area=code)
+            label = str(entry_wave["wave"])
+            values = {**values, **entry_wave}
+            try:
+                waves.append(WavePlan.model_validate(values, context=context))
+            except ValidationError as exc:
+                inherited = {k: v for k, v in origin.items() if k not in entry_wave}
+                raise _scenario_error(path, exc, code, label, inherited) from None
+            origin.update(dict.fromkeys(entry_wave, f"wave {label}"))
+        try:
+            plans.append(AreaPlan.model_validate({**entry, "waves": waves}))
+        except ValidationError as exc:
+            raise _scenario_error(path, exc, code, None, {}) from None
+    return tuple(plans)
+
 
 # Rows that a redaction step and safe rendering must cope with: (area, wave, respondent
 # number, open question role, text). Personal details are fictional: example.org e-mail,
@@ -901,12 +667,12 @@ def allocate(n: int, weights: dict[str, float]) -> dict[str, int]:
 
 
 def sector_mix(cat: Catalogue, spec: dict[str, float]) -> dict[str, float]:
-    """Resolve a sector mix (``*key`` = every key sector) in the catalogue's sector order.
+    """Resolve a sector mix (``key_sectors`` = every key sector) in catalogue sector order.
 
     Parameters
     ----------
     cat : the instrument catalogue.
-    spec : sector code or ``*key`` -> relative weight.
+    spec : sector code or ``key_sectors`` -> relative weight.
 
     Returns
     -------
@@ -1541,7 +1307,11 @@ def write_csv(path: Path, header: Sequence[str], rows: Iterable[dict[str, str]])
 
 
 def generate(
-    out: Path, *, catalogue: Catalogue | None = None, seed: int = SEED
+    out: Path,
+    *,
+    catalogue: Catalogue | None = None,
+    seed: int = SEED,
+    scenarios: Path = SCENARIOS,
 ) -> list[dict[str, str]]:
     """Write every sample file and the manifest into ``out``.
 
@@ -1550,19 +1320,26 @@ def generate(
     out : the folder to write into (created if needed).
     catalogue : the instrument catalogue (default: the project's instruments).
     seed : the master seed; each file has its own stream derived from it.
+    scenarios : the file of areas and planted levels (default: ``scenarios.yaml``).
 
     Returns
     -------
     list of dict
         The manifest entries, in file order.
+
+    Raises
+    ------
+    ScenarioError
+        When ``scenarios`` is not a valid plan (checked before anything is written).
     """
     cat = catalogue or load_catalogue()
+    plans = load_plans(scenarios, cat)
     out.mkdir(parents=True, exist_ok=True)
     survey_key = cat.survey.key
     interview_key = _by_kind(cat, "interview").key
     workshop_key = _by_kind(cat, "workshop").key
     manifest = []
-    for a, area in enumerate(PLANS):
+    for a, area in enumerate(plans):
         for w, plan in enumerate(area.waves):
 
             def stream(part: int, a: int = a, w: int = w) -> np.random.Generator:
