@@ -16,8 +16,8 @@ from types import ModuleType
 
 import pytest
 
-from survey.instruments import Catalogue
-from survey.sampledata import SAMPLE_DIR
+from instruments.catalogue import Catalogue
+from survey.ingest.sample import SAMPLE_DIR
 
 GENERATOR = SAMPLE_DIR / "generate.py"
 SCENARIOS = SAMPLE_DIR / "scenarios.yaml"
