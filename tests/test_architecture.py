@@ -5,6 +5,8 @@ table keyed by kind."""
 from __future__ import annotations
 
 import ast
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +55,29 @@ def test_no_page_reads_the_store(path):
 def test_every_kind_is_stored():
     """A kind added to the registry without a way to store its rows fails here."""
     assert set(WRITERS) == set(KINDS)
+
+
+@pytest.mark.skipif(not LINT.exists(), reason="import-linter is not installed (test extra)")
+def test_a_wrong_way_import_fails_with_the_rule_it_broke(tmp_path):
+    """The contracts can fail: a copy of the project in which the analysis layer reads the
+    store is refused, and the message names the layer rule and the offending import."""
+    for package in ("views", "cli", "app", "survey", "analysis", "instruments"):
+        shutil.copytree(ROOT / package, tmp_path / package, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    scoring = tmp_path / "analysis" / "scoring.py"
+    scoring.write_text(
+        scoring.read_text(encoding="utf-8") + "\nfrom survey.store import readers  # noqa\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(
+        [str(LINT), "--no-cache"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode != 0
+    assert "Layers run one way" in done.stdout and "BROKEN" in done.stdout
+    assert "analysis.scoring -> survey.store.readers" in done.stdout

@@ -326,17 +326,15 @@ def import_file(
     path: str | Path,
     *,
     instrument: str,
-    area: str,
-    wave: str,
-    area_name: str | None = None,
-    imported_by: str | None = None,
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
     data: bytes | None = None,
-    derive: Derive,
+    **where: Any,
 ) -> ImportResult:
-    """Validate then import one file. Raises :class:`ImportRejected` or
-    :class:`AlreadyImported`; in either case nothing is written."""
+    """Validate then import one file (``data``, or the file at ``path``); ``where`` are
+    :func:`write`'s ``area``, ``wave``, ``area_name``, ``imported_by`` and ``derive``.
+    Raises :class:`ImportRejected` or :class:`AlreadyImported`; in either case nothing is
+    written."""
     path = Path(path)
     if data is None:
         try:
@@ -346,14 +344,4 @@ def import_file(
                 [ImportProblem(None, None, None, f"cannot read file: {exc.strerror}")]
             ) from None
     v = validate(data, path.name, instrument, catalogue=catalogue, progress=progress)
-    return write(
-        engine,
-        v,
-        area=area,
-        wave=wave,
-        area_name=area_name,
-        imported_by=imported_by,
-        catalogue=catalogue,
-        progress=progress,
-        derive=derive,
-    )
+    return write(engine, v, catalogue=catalogue, progress=progress, **where)
