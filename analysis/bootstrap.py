@@ -43,14 +43,17 @@ def weighted_means(counts: np.ndarray, values: np.ndarray) -> np.ndarray:
 def percentile_interval(draws: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:
     """Percentile interval over the first axis, ignoring resamples where a value is NaN."""
     alpha = (1 - level) / 2
-    if draws.size == 0:
-        shape = draws.shape[1:]
-        return np.full(shape, np.nan), np.full(shape, np.nan)
-    if not np.isnan(draws).any():
-        low, high = np.quantile(draws, [alpha, 1 - alpha], axis=0)
-        return low, high
-    low, high = nan_quantiles(draws, [alpha, 1 - alpha])
+    low, high = quantiles(draws, [alpha, 1 - alpha])
     return low, high
+
+
+def quantiles(draws: np.ndarray, qs: list[float]) -> list[np.ndarray]:
+    """Quantiles over the first axis (resamples), all in one pass, ignoring NaN."""
+    if draws.size == 0:
+        return [np.full(draws.shape[1:], np.nan) for _ in qs]
+    if not np.isnan(draws).any():
+        return list(np.quantile(draws, qs, axis=0))
+    return nan_quantiles(draws, qs)
 
 
 def nan_quantiles(values: np.ndarray, quantiles: list[float]) -> list[np.ndarray]:

@@ -290,8 +290,21 @@ def disclose(p: Profile, rules: DisclosureRules = DEFAULT_RULES) -> Disclosed:
     if few_in_workshop:
         overall[[c for c in overall.columns if c.startswith(_RATE_PREFIXES)]] = np.nan
     hidden_groups = {WORKSHOP} if few_in_workshop else set()
-    reasons = [disclose_reason(r, shown, hidden_groups) for r in p.verdict.reasons]
-    verdict = replace(p.verdict, reasons=reasons)
+
+    def hide(r: Reason) -> Reason:
+        return disclose_reason(r, shown, hidden_groups)
+
+    explanation = p.verdict.explanation
+    if explanation is not None:
+        explanation = replace(
+            explanation,
+            decided_by=hide(explanation.decided_by),
+            conditions=tuple(map(hide, explanation.conditions)),
+            route=tuple(map(hide, explanation.route)),
+        )
+    verdict = replace(
+        p.verdict, reasons=[hide(r) for r in p.verdict.reasons], explanation=explanation
+    )
     return Disclosed(
         profile=replace(p, pairs=pairs, verdict=verdict, calibration=overall, **scores),
         coverage=cov,

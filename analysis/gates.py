@@ -30,6 +30,8 @@ class Finding:
     n: int
     describe: Callable[[str], str]
     percent: bool = False
+    about: str = ""  # what the figure measures, in a few words
+    bound: float | None = None  # for a gate over many pairs: the interval end it trips on
     cells: tuple[tuple[str, str], ...] = ()  # the trust cells the figure comes from
     group: str | None = None  # the group of people it describes
     plain: str | None = None  # what it is, in words without figures
@@ -41,7 +43,7 @@ def evaluate_gate(
     """Evaluate one critical gate; a tripped gate carries the reason that names it."""
     find = _METRICS[gate.metric]
     found = find(gate, ctx, scales, pairs, calib)
-    if found is None or not _beyond(gate, found.value):
+    if found is None or not _beyond(gate, found.value if found.bound is None else found.bound):
         return GateResult(gate, False, None)
     cap_label = next((v.label for v in ctx.rules.verdicts if v.id == gate.cap), gate.cap)
     fmt = "{:.0%}" if found.percent else "{:.2f}"
@@ -63,6 +65,7 @@ def evaluate_gate(
         cells=found.cells,
         group=found.group,
         plain=found.plain,
+        about=found.about,
     )
     return GateResult(gate, True, reason)
 
@@ -76,7 +79,11 @@ def _beyond(gate: Gate, value: float) -> bool:
 
 
 def _key_pair(gate: Gate, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
-    """The weakest mutual trust between two key sectors rated by enough staff each way."""
+    """The weakest mutual trust between two key sectors rated by enough staff each way.
+
+    Of many pairs, one will be low by chance alone, so the gate goes by the pair whose
+    interval at the rules' ``certainty.gate_level`` reaches least high (``mutual_bound``):
+    it trips only when that whole interval lies below the line."""
     # Plain arrays: this runs for two gates in every area and wave.
     keys = set(ctx.key_sectors)
     both_key = np.fromiter(
@@ -88,8 +95,10 @@ def _key_pair(gate: Gate, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding 
     candidates = np.flatnonzero(both_key & enough)
     if not len(candidates):
         return None
-    mutual = pairs["mutual"].to_numpy(dtype=float)[candidates]
-    row = pairs.iloc[candidates[np.argmin(mutual)]]  # the weakest; ties: listed first
+    bound = pairs["mutual_bound"].to_numpy(dtype=float)[candidates]
+    row = pairs.iloc[candidates[np.nanargmin(bound)]] if np.isfinite(bound).any() else None
+    if row is None:
+        return None
     name = ctx.sector_names
     a, b = name.get(row["a"], row["a"]), name.get(row["b"], row["b"])
     quoted = figure(
@@ -105,16 +114,20 @@ def _key_pair(gate: Gate, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding 
         row["mutual_high"],
         int(min(row["n_ab"], row["n_ba"])),
         lambda limit: f"Mutual trust between {a} and {b} is {quoted}, {limit}",
+        about=f"Mutual trust between {a} and {b}",
+        bound=float(row["mutual_bound"]),
         cells=((row["a"], row["b"]), (row["b"], row["a"])),
         plain=f"Mutual trust between {a} and {b} is at a critical level; {_HIDDEN}",
     )
 
 
 def _asymmetry(_g, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
-    """The most one-sided pair, told from the side that trusts more."""
-    if pairs.empty:
+    """The most one-sided pair, told from the side that trusts more: the pair whose
+    interval at the rules' ``certainty.gate_level`` stays furthest from even
+    (``asymmetry_bound``, the end of that interval nearest zero, as a size)."""
+    if pairs.empty or not np.isfinite(pairs["asymmetry_bound"].to_numpy(dtype=float)).any():
         return None
-    row = pairs.loc[pairs["asymmetry"].abs().idxmax()]
+    row = pairs.loc[pairs["asymmetry_bound"].idxmax()]
     a, b, t_ab, t_ba, n_ab, n_ba = (row[k] for k in ("a", "b", "t_ab", "t_ba", "n_ab", "n_ba"))
     low, high = row["asymmetry_low"], row["asymmetry_high"]
     if row["asymmetry"] < 0:
@@ -134,6 +147,8 @@ def _asymmetry(_g, ctx: Context, _s, pairs: pd.DataFrame, _c) -> Finding | None:
             f"Trust is one-sided: {one} trust {other} at {t_ab:.2f} (n = {n_ab}) but {other} "
             f"trust {one} at only {t_ba:.2f} (n = {n_ba}); the asymmetry {quoted} is {limit}"
         ),
+        about=f"One-sided trust between {one} and {other}",
+        bound=float(row["asymmetry_bound"]),
         cells=((a, b), (b, a)),
         plain=f"Trust between two sectors is one-sided to a critical degree; {_HIDDEN}",
     )
@@ -154,6 +169,7 @@ def _scale(gate: Gate, _x, scales: pd.DataFrame, _p, _c) -> Finding | None:
         row["high"],
         int(row["n"]),
         lambda limit: f"{row['title']} scores {quoted}, {limit}, a critical concern",
+        about=str(row["title"]),
     )
 
 
@@ -182,6 +198,11 @@ def _workshop_rate(gate: Gate, _x, _s, _p, calib: pd.DataFrame) -> Finding | Non
             f"In the workshop scenarios, participants {what} in {quoted} of decisions, {limit}"
         ),
         percent=True,
+        about=(
+            "Workshop over-caution (lawful sharing refused)"
+            if column == "over_caution"
+            else "Workshop over-sharing (sharing where the law does not allow it)"
+        ),
         group="workshop",
         plain=(
             f"In the workshop scenarios, participants {briefly} often enough to cap the "

@@ -13,14 +13,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.bootstrap import percentile_interval, resample_counts, weighted_means
+from analysis.bootstrap import percentile_interval, quantiles, resample_counts, weighted_means
 from analysis.calibration import calibration
 from analysis.context import Context, context_from_catalogue
 from analysis.coverage import coverage
+from analysis.explanation import Facts, explained
 from analysis.gates import evaluate_gate
 from analysis.scoring import score
 from analysis.triangulation import card_votes, themes, triangulation
 from analysis.trust import TrustMatrix, trust_matrix
+from analysis.uncertainty import verdict_probability
 from analysis.verdict import Verdict, decide, json_value
 from instruments.schema import ReadinessRules
 
@@ -57,6 +59,11 @@ class Profile:
             "wave": self.wave,
             "verdict": self.verdict.label,
             "verdict_id": self.verdict.id,
+            "verdict_statement": self.verdict.statement or self.verdict.label,
+            "verdict_probability": {k: json_value(v) for k, v in self.verdict.probability.items()},
+            "explanation": (
+                self.verdict.explanation.to_dict() if self.verdict.explanation else None
+            ),
             "reasons": [r.to_dict() for r in self.verdict.reasons],
             "respondents": self.respondents,
             "pillars": _records(self.pillars, "pillar"),
@@ -169,8 +176,8 @@ def build_profile(
 
     min_n = rules.minimum_evidence.trust_cell_n
     matrix = trust_matrix(scores.trust, survey["sector"], ctx.sectors, min_n=min_n)
-    pairs, trust_draws = _pairs_with_intervals(
-        matrix, scores.trust, sectors, counts, ctx.sectors, level
+    pairs, pair_draws = _pairs_with_intervals(
+        matrix, scores.trust, sectors, counts, ctx.sectors, level, rules.certainty.gate_level
     )
 
     covered, missing_key, evidence_reasons = coverage(survey["sector"], ctx)
@@ -199,13 +206,27 @@ def build_profile(
     top_cards = card_votes(cards)
 
     gates = [evaluate_gate(g, ctx, scales, pairs, calib) for g in rules.gates]
-    verdict = decide(
+    scored = pillars.dropna(subset=["estimate"])
+    verdict = decide(rules=rules, evidence_reasons=evidence_reasons, pillars=scored, gates=gates)
+    all_draws = {"scales": draws}
+    verdict = explained(
+        verdict,
         rules=rules,
-        evidence_reasons=evidence_reasons,
-        pillars=pillars.dropna(subset=["estimate"]),
-        gates=gates,
+        facts=Facts(scored, gates, covered, ctx.sector_names, ctx.key_sectors),
+        pairs=pairs,
+        probability=verdict_probability(
+            verdict.id,
+            rules=rules,
+            gates=gates,
+            pillars=scored,
+            draws=all_draws,
+            pair_draws=pair_draws,
+            scale_ids=scale_ids,
+            pillar_ids=pillar_ids,
+            pairs=pairs,
+            key_sectors=ctx.key_sectors,
+        ),
     )
-    all_draws = {"scales": draws, **trust_draws}
     profile = Profile(
         area=area,
         wave=wave,
@@ -241,6 +262,16 @@ def _column_means(values: np.ndarray) -> np.ndarray:
         return np.where(count > 0, np.where(answered, values, 0).sum(axis=0) / count, np.nan)
 
 
+_PAIR_COLUMNS = (
+    "mutual_low",
+    "mutual_high",
+    "asymmetry_low",
+    "asymmetry_high",
+    "mutual_bound",
+    "asymmetry_bound",
+)
+
+
 def _pairs_with_intervals(
     matrix: TrustMatrix,
     trust: pd.DataFrame,
@@ -248,11 +279,17 @@ def _pairs_with_intervals(
     counts: np.ndarray,
     order: list[str],
     level: float,
+    gate_level: float,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
-    """Weakest links with bootstrap intervals for mutual trust and asymmetry."""
+    """Weakest links with bootstrap intervals for mutual trust and asymmetry, and the ends
+    the gates over many pairs go by: ``mutual_bound`` the upper end of mutual trust's
+    interval at ``gate_level``, ``asymmetry_bound`` the end of the asymmetry's interval
+    nearest zero, as a size (0 when the interval holds zero). Each pair's draws are
+    returned too, ``{"mutual": …, "asymmetry": …}`` (resamples × pairs, rows as the table),
+    for the verdict's probability; they are not kept in the profile."""
     pairs = matrix.weakest_links()
     if pairs.empty:
-        for col in ("mutual_low", "mutual_high", "asymmetry_low", "asymmetry_high"):
+        for col in _PAIR_COLUMNS:
             pairs[col] = pd.Series(dtype=float)
         return pairs, {}
     values = trust.reindex(columns=order).to_numpy(dtype=float)
@@ -265,9 +302,15 @@ def _pairs_with_intervals(
     ib = pd.Index(order).get_indexer(pairs["b"])
     mutual = (cells[:, ia, ib] + cells[:, ib, ia]) / 2
     asym = (cells[:, ia, ib] - cells[:, ib, ia]) / 2
-    pairs["mutual_low"], pairs["mutual_high"] = percentile_interval(mutual, level)
-    pairs["asymmetry_low"], pairs["asymmetry_high"] = percentile_interval(asym, level)
-    return pairs, {}
+    a, g = (1 - level) / 2, (1 - gate_level) / 2
+    pairs["mutual_low"], pairs["mutual_high"], pairs["mutual_bound"] = quantiles(
+        mutual, [a, 1 - a, 1 - g]
+    )
+    pairs["asymmetry_low"], pairs["asymmetry_high"], low, high = quantiles(
+        asym, [a, 1 - a, g, 1 - g]
+    )
+    pairs["asymmetry_bound"] = np.where(low > 0, low, np.where(high < 0, -high, 0.0))
+    return pairs, {"mutual": mutual, "asymmetry": asym}
 
 
 def change_between(before: Profile, after: Profile, level: float) -> pd.DataFrame:

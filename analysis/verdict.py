@@ -8,12 +8,15 @@ interval and n."""
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from instruments.schema import Gate, ReadinessRules
+
+if TYPE_CHECKING:
+    from analysis.explanation import Explanation
 
 ORDER = ["insufficient_evidence", "not_yet_ready", "ready_with_conditions", "ready"]
 
@@ -38,20 +41,38 @@ class Reason:
     cells: tuple[tuple[str, str], ...] = ()
     group: str | None = None
     plain: str | None = None
+    about: str = ""  # what its figure measures, in a few words ("Mutual trust between …")
 
     def to_dict(self) -> dict[str, Any]:
-        data = {k: json_value(v) for k, v in asdict(self).items() if k not in {"cells", "plain"}}
+        data = {
+            k: json_value(v)
+            for k, v in asdict(self).items()
+            if k not in {"cells", "plain", "about"}
+        }
         return data | {"cells": [list(c) for c in self.cells]}
 
 
 @dataclass(frozen=True)
 class Verdict:
+    """The verdict, its reasons, why it is what it is (``explanation``), and how likely each
+    verdict is (``probability``: verdict id → share of bootstrap resamples giving it)."""
+
     id: str
     label: str
     reasons: list[Reason] = field(default_factory=list)
+    explanation: Explanation | None = None
+    probability: dict[str, float] = field(default_factory=dict)
+    statement: str = ""  # the label, with how likely it is when it is not settled
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "reasons": [r.to_dict() for r in self.reasons]}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "statement": self.statement or self.label,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "explanation": self.explanation.to_dict() if self.explanation else None,
+            "probability": {k: json_value(v) for k, v in self.probability.items()},
+        }
 
 
 def json_value(v: Any) -> Any:

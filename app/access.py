@@ -19,6 +19,9 @@ from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
 from app import derived
+from app.exports.report import FORMATS as REPORT_FORMATS
+from app.exports.report import ReportContent
+from app.exports.report import build as build_report
 from app.exports.tables import csv_bytes
 from app.pooled import PooledView
 from app.profiles import ProfileBook
@@ -189,6 +192,29 @@ class ScopedData:
         data = csv_bytes(self.profile_table(area, wave))
         if audited:
             self.record_export(what="profile", area=area)
+        return data
+
+    def report_content(self, area: str, wave: str | None = None) -> ReportContent:
+        """What the area report of ``area`` (latest wave by default) says to this user:
+        disclosure-controlled, every wave up to it for the trend, quotes for managers."""
+        d = self.profile(area, wave)
+        upto = [p for p in self.area_profiles(area) if p.wave <= d.profile.wave]
+        quotes = self.quotes(area, d.profile.wave) if self.scope.quotes else None
+        return build_report(
+            d,
+            [disclose(p, self.rules) for p in upto],
+            catalogue=self.catalogue,
+            area_name=self.area_names().get(area, area),
+            benchmark=self.benchmark(),
+            min_group=self.rules.min_group,
+            quotes=quotes,
+        )
+
+    def report(self, area: str, wave: str | None = None, *, fmt: str = "pdf") -> bytes:
+        """The area report in ``fmt`` (``html``, ``pdf`` or ``pptx``); audited."""
+        writer = REPORT_FORMATS[fmt]
+        data = writer.write(self.report_content(area, wave))
+        self.record_export(what=f"report ({fmt})", area=area)
         return data
 
     def record_export(self, *, what: str, area: str | None = None) -> None:

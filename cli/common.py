@@ -10,6 +10,7 @@ import click
 from sqlalchemy import Engine
 
 from app import store
+from app.access import ScopedData
 from app.accounts import Account, sign_in
 from app.settings import settings
 from instruments.catalogue import Catalogue
@@ -54,6 +55,15 @@ def login(db: Engine, username: str, password: str | None) -> Account:
     if password is None:
         password = click.prompt("Password", hide_input=True)
     return sign_in(db, username, password)
+
+
+PASSWORD_HELP = "Prompted for when not given (or READINESS_PASSWORD)."
+
+
+def as_user(username: str, password: str | None) -> ScopedData:
+    """The one door to the evidence, for ``username`` once signed in."""
+    db = engine()
+    return ScopedData(db, login(db, username, password), catalogue())
 
 
 class ProgressBar:

@@ -7,11 +7,8 @@ from pathlib import Path
 
 import click
 
-from app.access import ScopedData
 from app.settings import settings
-from cli.common import catalogue, engine, login
-
-_PASSWORD = "Prompted for when not given (or READINESS_PASSWORD)."
+from cli.common import PASSWORD_HELP, as_user
 
 
 @click.group("export")
@@ -19,27 +16,22 @@ def export() -> None:
     """Exports, as a named user: each sees only what their role allows."""
 
 
-def _as_user(username: str, password: str | None) -> ScopedData:
-    db = engine()
-    return ScopedData(db, login(db, username, password), catalogue())
-
-
 @export.command("profile")
 @click.argument("area")
 @click.option("--wave", default=None)
 @click.option("--user", "username", required=True, help="Export as this user.")
-@click.option("--password", default=None, help=_PASSWORD)
+@click.option("--password", default=None, help=PASSWORD_HELP)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_profile(area, wave, username, password, out) -> None:
     """The profile table of AREA as CSV."""
-    data = _as_user(username, password).export_profile_csv(area, wave)
+    data = as_user(username, password).export_profile_csv(area, wave)
     out.write_bytes(data)
     click.echo(f"Wrote {out}")
 
 
 @export.command("microdata")
 @click.option("--user", "username", required=True, help="Export as this user.")
-@click.option("--password", default=None, help=_PASSWORD)
+@click.option("--password", default=None, help=PASSWORD_HELP)
 @click.option("--key", default=None, help="Secret key for area codes (or READINESS_PSEUDONYM_KEY).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def export_microdata(username, password, key, out) -> None:
@@ -47,6 +39,6 @@ def export_microdata(username, password, key, out) -> None:
     key = key or settings().pseudonym_key
     if not key:
         raise click.UsageError("give --key or set READINESS_PSEUDONYM_KEY")
-    data = _as_user(username, password).export_microdata_csv(key)
+    data = as_user(username, password).export_microdata_csv(key)
     out.write_bytes(data)
     click.echo(f"Wrote {out}")

@@ -11,7 +11,7 @@ from cli.common import Commands
 from cli.evidence import db, import_command, sample_data
 from cli.exports import export
 from cli.instruments import instruments, template
-from cli.profiles import profile_command, psychometrics_command
+from cli.profiles import profile_command, psychometrics_command, report_command
 
 
 @click.group(cls=Commands)
@@ -27,6 +27,7 @@ for command in (
     sample_data,
     profile_command,
     psychometrics_command,
+    report_command,
     users,
     audit_command,
     export,

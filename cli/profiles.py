@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import sys
+from pathlib import Path
 
 import click
 
 from analysis.readiness import Profile
+from analysis.verdict import label_of
 from app.exports.psychometrics import markdown_table, report_text
+from app.exports.report import FORMATS as REPORT_FORMATS
 from app.pooled import coder_agreement_table, survey_report
 from app.profiles import load_profiles
-from cli.common import catalogue, engine
+from cli.common import PASSWORD_HELP, as_user, catalogue, engine
 from instruments.catalogue import Catalogue
 from instruments.kinds import INTERVIEW, SURVEY
 
@@ -44,8 +48,20 @@ def profile_command(area: str | None, wave: str | None, all_areas: bool, as_json
 
 
 def profile_text(p: Profile, cat: Catalogue) -> str:
-    lines = [f"{p.area} wave {p.wave}: {p.verdict.label} ({p.respondents} survey respondents)"]
-    lines += [f"  - {r.text}" for r in p.verdict.reasons]
+    v = p.verdict
+    lines = [
+        f"{p.area} wave {p.wave}: {v.statement or v.label} ({p.respondents} survey respondents)"
+    ]
+    ex = v.explanation
+    if ex is not None:
+        lines.append(f"  {ex.decided_by.text}")
+    lines += [f"  - {r.text}" for r in v.reasons]
+    if ex is not None and ex.conditions:
+        lines.append("  Conditions to meet for Ready:")
+        lines += [f"  - {r.text}" for r in ex.conditions]
+    elif ex is not None and ex.next_level and ex.route:
+        lines.append(f"  To reach {label_of(cat.rules, ex.next_level)}:")
+        lines += [f"  - {r.text}" for r in ex.route]
     lines.append("  Pillars:")
     for _, row in p.pillars.iterrows():
         if row["n"]:
@@ -101,3 +117,36 @@ def psychometrics_command(key: str, fmt: str) -> None:
     if report is None:
         raise click.ClickException("no survey responses in the database yet")
     click.echo(report_text(report, fmt))
+
+
+@click.command("report")
+@click.argument("area", required=False)
+@click.option("--wave", default=None, help="Wave label (default: the latest wave).")
+@click.option("--all", "all_areas", is_flag=True, help="Every area the user may see.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), required=True)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (a folder with --all).",
+)
+@click.option("--user", "username", required=True, help="Make the report as this user.")
+@click.option("--password", default=None, help=PASSWORD_HELP)
+def report_command(area, wave, all_areas, fmt, out, username, password) -> None:
+    """The area report of AREA (or of every area with --all) as HTML, PDF or PowerPoint,
+    holding only what USER may see; audited."""
+    if bool(area) == all_areas:
+        raise click.UsageError("give an AREA code or --all")
+    data = as_user(username, password)
+    suffix = REPORT_FORMATS[fmt].suffix
+    if not all_areas:
+        out.write_bytes(data.report(area, wave, fmt=fmt))
+        click.echo(f"Wrote {out}")
+        return
+    out.mkdir(parents=True, exist_ok=True)
+    areas = data.visible_areas()
+    data.book.of(areas)  # every area's evidence read and profiled in one pass
+    with click.progressbar(areas, label="Writing reports", file=sys.stderr) as bar:
+        for code in bar:
+            (out / f"readiness_{code}{suffix}").write_bytes(data.report(code, fmt=fmt))
+    click.echo(f"Wrote {len(areas)} reports to {out}")

@@ -288,6 +288,16 @@ def _check_rules(
     for scale in rules.scale_bands:
         if scale not in scales:
             bad(f"scale_bands '{scale}'", "scale", f"unknown scale '{scale}'")
+    pillars = {p.id for inst, _ in parsed.values() if inst.kind == SURVEY for p in inst.pillars}
+    known = {g.id for g in rules.gates} | pillars | {"minimum_evidence"}
+    for key in rules.next_steps:
+        if key not in known:
+            bad(
+                f"next_steps '{key}'",
+                "key",
+                "not a gate, a pillar or minimum_evidence "
+                f"(known: {', '.join(sorted(known))})",
+            )
     mins = [b.min for b in rules.bands]
     if mins != sorted(mins, reverse=True):
         bad("bands", "min", "list bands from highest to lowest")

@@ -213,6 +213,7 @@ class VerdictRule(Strict):
 
 class Gate(Strict):
     id: Ident
+    title: str | None = None  # how a reader names the gate ("Distrust between key sectors")
     metric: Literal[
         "key_pair_mutual_trust",
         "max_asymmetry",
@@ -239,6 +240,14 @@ class AgreementRule(Strict):
     rwg_j_min: float = Field(default=0.7, ge=0, le=1)
 
 
+class CertaintyRule(Strict):
+    """How sure a verdict must be to be stated plainly, and how sure a gate on the weakest
+    (or most one-sided) of many sector pairs must be before it trips."""
+
+    settled: float = Field(default=0.8, gt=0.5, le=1)
+    gate_level: float = Field(default=0.90, gt=0, lt=1)
+
+
 class ReadinessRules(Header):
     # The survey instrument that profiles are scored from; needed once the folder holds
     # more than one survey (a second survey is never silently ignored).
@@ -253,3 +262,7 @@ class ReadinessRules(Header):
     calibration: CalibrationRule = CalibrationRule()
     triangulation: TriangulationRule = TriangulationRule()
     agreement: AgreementRule = AgreementRule()
+    certainty: CertaintyRule = CertaintyRule()
+    # Suggested next steps, by gate id, pillar id or "minimum_evidence": text a domain
+    # expert edits, shown with the conditions and the route to the next level.
+    next_steps: dict[Ident, str] = {}

@@ -68,9 +68,24 @@ def area_and_wave(*, key: str) -> tuple[str, str] | None:
     return area, wave
 
 
-def verdict_box(verdict: Verdict) -> None:
-    """The verdict in large type, then every reason as a plain sentence."""
+def verdict_box(verdict: Verdict, next_labels: dict[str, str]) -> None:
+    """The verdict in large type (with how likely it is when it is not settled), the rule
+    that decided it, every reason as a plain sentence, the conditions or the route to the
+    next level, and the suggested next steps."""
     show = _STYLE.get(verdict.id, st.info)
-    show(f"**Verdict: {verdict.label}**")
+    ex = verdict.explanation
+    show(f"**Verdict: {verdict.statement or verdict.label}**")
+    if ex is not None:
+        st.markdown(f"**Decided by.** {ex.decided_by.text.removeprefix('Decided by ')}")
     for reason in verdict.reasons:
         st.markdown(f"- {reason.text}")
+    if ex is None:
+        return
+    lines, heading = ex.route, f"To reach {next_labels.get(ex.next_level or '', '')}"
+    if ex.conditions:
+        lines, heading = ex.conditions, "Conditions to meet for Ready"
+    if lines:
+        st.markdown(f"**{heading}**\n\n" + "\n".join(f"- {r.text}" for r in lines))
+    if ex.next_steps:
+        with st.expander("Suggested next steps"):
+            st.markdown("\n".join(f"- **{about}**: {text}" for about, text in ex.next_steps))

@@ -1,9 +1,12 @@
 """Area profile: is this area ready, and if not, exactly why."""
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
 from app.access import AccessDenied
+from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
 from views.errors import sentence
@@ -27,7 +30,7 @@ except AccessDenied as exc:
 p = d.profile
 st.title(f"{state.area_name(area)} ({area}), wave {wave}")
 
-verdict_box(p.verdict)
+verdict_box(p.verdict, {v.id: v.label for v in rules.verdicts})
 if p.disagreement:
     st.warning(
         "Staff in this area disagree too much for these area scores to mean much "
@@ -164,12 +167,31 @@ if p.change is not None:
         key="change_chart",
     )
 
-st.download_button(
-    "Download this profile (CSV)",
+st.header("Take it to the board")
+st.caption(
+    "The area report holds only what you may see here. It is made when you click, which "
+    "can take a few seconds; every download is recorded in the audit log."
+)
+door = state.door()
+buttons = st.columns(len(REPORT_FORMATS) + 1)
+for column, fmt in zip(buttons, REPORT_FORMATS.values(), strict=False):
+    why_not = fmt.unavailable()
+    column.download_button(
+        f"Report ({fmt.title})",
+        data=partial(door.report, area, wave, fmt=fmt.name),
+        file_name=f"readiness_{area}_{wave}{fmt.suffix}",
+        mime=fmt.mime,
+        on_click="ignore",
+        disabled=why_not is not None,
+        help=why_not,
+        key=f"report_{fmt.name}",
+    )
+buttons[-1].download_button(
+    "Scores (CSV)",
     data=csv_bytes(state.ask("profile_table", area, wave)),
     file_name=f"readiness_{area}_{wave}.csv",
     mime="text/csv",
-    on_click=state.door().record_export,
+    on_click=door.record_export,
     kwargs={"what": "profile", "area": area},
     key="profile_download",
 )
