@@ -295,8 +295,7 @@ def _check_rules(
             bad(
                 f"next_steps '{key}'",
                 "key",
-                "not a gate, a pillar or minimum_evidence "
-                f"(known: {', '.join(sorted(known))})",
+                f"not a gate, a pillar or minimum_evidence (known: {', '.join(sorted(known))})",
             )
     mins = [b.min for b in rules.bands]
     if mins != sorted(mins, reverse=True):
