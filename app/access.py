@@ -19,6 +19,7 @@ from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
 from app import derived
+from app.exports.microdata import Labelled, labelled, labelled_table, microdata_bytes
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.report import ReportContent
 from app.exports.report import build as build_report
@@ -33,6 +34,15 @@ from survey.store.accounts import Account, Scope, list_users
 from survey.store.audit import ACTIONS as AUDIT_ACTIONS
 
 __all__ = ["AUDIT_ACTIONS", "AccessDenied", "Disclosed", "ScopedData", "disclosure_rules"]
+
+
+PROFILE_LABELS = {
+    "area": "Area",
+    "wave": "Wave",
+    "verdict": "Readiness verdict",
+    "measure": "Pillar or scale",
+    "level": "pillar or scale",
+}
 
 
 class AccessDenied(ReadinessError):
@@ -194,6 +204,17 @@ class ScopedData:
             self.record_export(what="profile", area=area)
         return data
 
+    def export_profile(self, area: str, wave: str | None, fmt: str) -> bytes:
+        """The profile's pillar and scale table in ``fmt`` (``csv``, ``xlsx``, ``sav``,
+        ``dta`` or ``codebook``), labelled; audited."""
+        if fmt == "csv":
+            return self.export_profile_csv(area, wave)
+        table = self.profile_table(area, wave)
+        title = f"Sharing Readiness profile of {area}, wave {table['wave'].iloc[0]}"
+        data = microdata_bytes(labelled_table(table, PROFILE_LABELS, title), fmt)
+        self.record_export(what=f"profile ({fmt})", area=area)
+        return data
+
     def report_content(self, area: str, wave: str | None = None) -> ReportContent:
         """What the area report of ``area`` (latest wave by default) says to this user:
         disclosure-controlled, every wave up to it for the trend, quotes for managers."""
@@ -235,10 +256,54 @@ class ScopedData:
         return PooledView(self.pooled(key), model, self.rules)
 
     def export_microdata_csv(self, key: str) -> bytes:
-        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
-        micro = self.pooled(key)
-        audit.record(self.engine, self.account.username, "export", what="microdata")
-        return csv_bytes(micro)
+        """Pooled, pseudonymised microdata for the panel (and managers) as CSV, in
+        instrument order; audited."""
+        return self.export_microdata(key, "csv")
+
+    def labelled_microdata(self, key: str) -> Labelled:
+        """The pooled, pseudonymised microdata (:meth:`pooled`) in instrument order, with
+        variable and value labels (:func:`app.exports.microdata.labelled`)."""
+        return labelled(
+            self.pooled(key),
+            self.catalogue,
+            self.catalogue.survey.key,
+            area_label="Area (pseudonymised code)",
+        )
+
+    def export_microdata(self, key: str, fmt: str, *, audited: bool = True) -> bytes:
+        """The pooled microdata in ``fmt`` (``csv``, ``xlsx``, ``sav``, ``dta`` or
+        ``codebook``; :data:`app.exports.microdata.MICRODATA_FORMATS`); audited unless the
+        caller records the export itself."""
+        data = microdata_bytes(self.labelled_microdata(key), fmt)
+        if audited:
+            self.record_export(what="microdata" if fmt == "csv" else f"microdata ({fmt})")
+        return data
+
+    def area_microdata(self, area: str, wave: str | None = None) -> Labelled:
+        """One area's survey microdata (latest wave by default) for engagement managers
+        and administrators: respondents in instrument order, labelled, with identifiers,
+        organisation and free text removed and rare categories merged as in the panel's
+        microdata (:func:`analysis.pseudonyms.pseudonymise`)."""
+        self._check(area)
+        if not self.scope.quotes:
+            raise AccessDenied("respondent-level data is for engagement managers")
+        wave = wave or self.profile(area).profile.wave
+        survey = readers.survey_frame(self.engine, [area], instrument=self.catalogue.survey.key)
+        survey = survey[survey["wave"] == wave]
+        if survey.empty:
+            raise AccessDenied("that area has no survey evidence in that wave")
+        micro, _ = pseudonymise(survey, key=f"area microdata {area}", rules=self.rules)
+        micro["area"] = area
+        return labelled(micro, self.catalogue, self.catalogue.survey.key, area_label="Area")
+
+    def export_area_microdata(
+        self, area: str, wave: str | None, fmt: str, *, audited: bool = True
+    ) -> bytes:
+        """:meth:`area_microdata` in ``fmt``; audited unless the caller records it."""
+        data = microdata_bytes(self.area_microdata(area, wave), fmt)
+        if audited:
+            self.record_export(what=f"area microdata ({fmt})", area=area)
+        return data
 
     # -- administration ----------------------------------------------------------------
     def _admin(self) -> None:

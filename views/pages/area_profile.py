@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from app.access import AccessDenied
+from app.exports.microdata import MICRODATA_FORMATS
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
@@ -195,3 +196,21 @@ buttons[-1].download_button(
     kwargs={"what": "profile", "area": area},
     key="profile_download",
 )
+if door.scope.quotes:
+    st.subheader("Respondent-level data")
+    st.caption(
+        "This wave's survey answers, one row per respondent, with variable and value labels "
+        "for R, SPSS and Stata: no identifiers, organisations or free text, and small "
+        "categories merged. Made when you click; recorded in the audit log."
+    )
+    micro = st.columns(len(MICRODATA_FORMATS))
+    for column, fmt in zip(micro, MICRODATA_FORMATS.values(), strict=True):
+        column.download_button(
+            "Codebook (CSV)" if fmt.name == "codebook" else f"Microdata ({fmt.title})",
+            data=partial(door.export_area_microdata, area, wave, fmt.name),
+            file_name=f"readiness_{area}_{wave}_"
+            f"{'codebook' if fmt.name == 'codebook' else 'microdata'}{fmt.suffix}",
+            mime=fmt.mime,
+            on_click="ignore",
+            key=f"area_microdata_{fmt.name}",
+        )

@@ -1,10 +1,12 @@
 """Patterns across areas: psychometrics, sectors and pooled trust (the academic panel)."""
 
+from functools import partial
+
 import streamlit as st
 
 from app.access import AccessDenied
+from app.exports.microdata import MICRODATA_FORMATS
 from app.exports.psychometrics import report_markdown
-from app.exports.tables import csv_bytes
 from views import figures, state
 from views.errors import sentence
 from views.widgets import require
@@ -92,16 +94,23 @@ st.plotly_chart(
 )
 
 st.header("Downloads")
-st.download_button(
-    "Pseudonymised microdata (CSV)",
-    data=csv_bytes(pooled),
-    file_name="readiness_microdata.csv",
-    mime="text/csv",
-    on_click=state.door().record_export,
-    kwargs={"what": "microdata"},
-    key="download_microdata",
+st.caption(
+    "The pseudonymised microdata with variable and value labels, columns in questionnaire "
+    "order, for R, SPSS and Stata; the codebook describes every variable. Each is made when "
+    "you click and recorded in the audit log."
 )
-st.download_button(
+door = state.door()
+buttons = st.columns(len(MICRODATA_FORMATS) + 1)
+for column, fmt in zip(buttons, MICRODATA_FORMATS.values(), strict=False):
+    column.download_button(
+        "Codebook (CSV)" if fmt.name == "codebook" else f"Microdata ({fmt.title})",
+        data=partial(door.export_microdata, state.pseudonym_key(), fmt.name),
+        file_name=f"readiness_microdata{'_codebook' if fmt.name == 'codebook' else ''}{fmt.suffix}",
+        mime=fmt.mime,
+        on_click="ignore",
+        key=f"download_microdata_{fmt.name}",
+    )
+buttons[-1].download_button(
     "Psychometrics report (Markdown)",
     data=report_markdown(report),
     file_name="readiness_psychometrics.md",
