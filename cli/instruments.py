@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from app.exports.codebook import FORMATS, write_template
+from app.exports.xlsform import LANGUAGES, xlsform_bytes
 from app.settings import settings
 from cli.common import catalogue
 from instruments.catalogue import load_catalogue
@@ -51,6 +52,32 @@ def instruments_validate(paths: tuple[Path, ...]) -> None:
 def instruments_codebook(key: str, fmt: str) -> None:
     """Print the codebook of instrument KEY: item id, text, scale, reverse, options."""
     click.echo(FORMATS[fmt](catalogue(), key), nl=False)
+
+
+@instruments.command("xlsform")
+@click.argument("key")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Where to write the XLSForm (.xlsx).",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(list(LANGUAGES)),
+    default="en",
+    show_default=True,
+    help="Language of the labels (English where a text has no translation).",
+)
+def instruments_xlsform(key: str, out: Path, lang: str) -> None:
+    """Write instrument KEY as an XLSForm for KoboToolbox, ODK or SurveyCTO: survey,
+    choices and settings sheets, fields named by their import columns."""
+    data = xlsform_bytes(catalogue(), key, lang)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"Wrote the {key} XLSForm to {out}")
 
 
 @click.command("template")
