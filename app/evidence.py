@@ -5,7 +5,7 @@ data) goes through here."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping as Answers
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,10 @@ from app import derived, store
 from app.access import AccessDenied
 from app.derived import derive_for
 from instruments.catalogue import Catalogue
+from survey.ingest import mapping as mappings
 from survey.ingest import sample, web_survey
 from survey.ingest import write as ingest
+from survey.ingest.mapping import MappedValidated, Mapping, MappingError, MappingReport
 from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
 from survey.ingest.validate import Validated, preview_frame, problem_frame, validate
 from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
@@ -29,16 +31,25 @@ __all__ = [
     "AlreadyImported",
     "ImportRejected",
     "ImportResult",
+    "MappedValidated",
+    "Mapping",
+    "MappingError",
+    "MappingReport",
     "Validated",
+    "check_file",
     "first_start",
     "import_file",
     "known_waves",
     "load_sample_data",
+    "needs_mapping",
     "only_sample_data",
     "preview_frame",
+    "problem_counts",
     "problem_frame",
+    "problem_summary",
     "record_refusal",
     "submit_response",
+    "suggest_mapping",
     "validate",
     "write",
 ]
@@ -56,6 +67,68 @@ def import_file(
     return ingest.import_file(engine, path, catalogue=cat, derive=derive_for(cat), **options)
 
 
+def check_file(
+    data: bytes,
+    file_name: str,
+    instrument: str,
+    *,
+    catalogue: Catalogue | None = None,
+    mapping: Mapping | None = None,
+    progress: Any = None,
+) -> Validated:
+    """Check a file, writing nothing: in the instrument's own columns as it is; a
+    KoboToolbox/ODK export of the instrument's XLSForm through the mapping its header
+    implies; a file from any other tool through ``mapping`` (:func:`suggest_mapping`). A
+    mapped file's result is a :class:`MappedValidated` whose ``report`` says what became of
+    every column."""
+    cat = catalogue or store.catalogue()
+    if mapping is not None or mappings.recognised(data, file_name, instrument, cat):
+        return mappings.validate_mapped(
+            data, file_name, instrument, catalogue=cat, mapping=mapping, progress=progress
+        )
+    return validate(data, file_name, instrument, catalogue=cat, progress=progress)
+
+
+def problem_counts(v: Validated) -> pd.DataFrame:
+    """The validation report grouped by column: how many problems each column has, of
+    which kinds (the whole file's problems first)."""
+    frame = problem_frame(v.problems)
+    if frame.empty:
+        return pd.DataFrame(columns=["column", "problems", "reasons"])
+    frame["column"] = frame["column"].replace("", "(whole file or row)")
+    grouped = frame.groupby("column", sort=False)
+    return pd.DataFrame(
+        {
+            "problems": grouped.size(),
+            "reasons": grouped["reason"].agg(lambda r: "; ".join(dict.fromkeys(r))),
+        }
+    ).reset_index()
+
+
+def problem_summary(v: Validated) -> str:
+    """One line: how many problems, in how many columns, with the count of each."""
+    counts = problem_counts(v)
+    parts = ", ".join(
+        f"{c} ({n})" for c, n in zip(counts["column"], counts["problems"], strict=True)
+    )
+    more = " or more" if v.truncated else ""
+    return f"{len(v.problems)}{more} problem(s) in {len(counts)} column(s): {parts}"
+
+
+def needs_mapping(
+    data: bytes, file_name: str, instrument: str, *, catalogue: Catalogue | None = None
+) -> bool:
+    """Whether a file is from another tool and needs a mapping to import."""
+    return mappings.needs_mapping(data, file_name, instrument, catalogue or store.catalogue())
+
+
+def suggest_mapping(
+    data: bytes, file_name: str, instrument: str, *, catalogue: Catalogue | None = None
+) -> Mapping:
+    """A draft mapping of a file from another survey tool, every guess scored."""
+    return mappings.suggest(data, file_name, catalogue or store.catalogue(), instrument)
+
+
 def write(
     engine: Engine, v: Validated, *, catalogue: Catalogue | None = None, **options: Any
 ) -> ImportResult:
@@ -67,7 +140,7 @@ def write(
 
 
 def submit_response(
-    engine: Engine, token: str, answers: Mapping[str, str], *, catalogue: Catalogue | None = None
+    engine: Engine, token: str, answers: Answers[str, str], *, catalogue: Catalogue | None = None
 ) -> None:
     """Save one web respondent's answers through the import path."""
     cat = catalogue or store.catalogue()

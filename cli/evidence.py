@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from app import derived, evidence, store
+from app.exports.tables import csv_bytes
 from cli.common import ProgressBar, catalogue, engine
 
 
@@ -18,18 +19,61 @@ from cli.common import ProgressBar, catalogue, engine
 @click.option("--area", required=True, help="Area code, e.g. E06000001.")
 @click.option("--wave", required=True, help="Wave label, e.g. 2026-1.")
 @click.option("--area-name", default=None, help="The area's name, when the area is new.")
+@click.option(
+    "--mapping",
+    "mapping_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A mapping (YAML) for a file from another survey tool; draft one with "
+    "`readiness mapping suggest`. KoboToolbox/ODK exports of the XLSForm need none.",
+)
+@click.option(
+    "--problems",
+    "problems_csv",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write the validation report (every problem) to this CSV file.",
+)
 def import_command(
-    file: Path, instrument: str, area: str, wave: str, area_name: str | None
+    file: Path,
+    instrument: str,
+    area: str,
+    wave: str,
+    area_name: str | None,
+    mapping_file: Path | None,
+    problems_csv: Path | None,
 ) -> None:
-    """Validate FILE (CSV or XLSX) and import it; a file with any problem imports nothing."""
+    """Validate FILE (CSV or XLSX) and import it; a file with any problem imports nothing.
+
+    FILE is in the instrument's columns (`readiness template`), a KoboToolbox/ODK export of
+    its XLSForm, or, with --mapping, a file from any other tool."""
     cat = catalogue()
     db = engine()
+    mapping = evidence.Mapping.read(mapping_file) if mapping_file else None
     bar = ProgressBar()
+    data = file.read_bytes()
+    v = evidence.check_file(
+        data, file.name, instrument, catalogue=cat, mapping=mapping, progress=bar
+    )
+    bar.close()
+    if isinstance(v, evidence.MappedValidated):
+        for line in v.report.lines():
+            click.echo(f"{file.name}: {line}", err=True)
+    if not v.ok:
+        if problems_csv is not None:
+            problems_csv.write_bytes(csv_bytes(evidence.problem_frame(v.problems)))
+        click.echo(f"{file.name}: {evidence.problem_summary(v)}", err=True)
+        if evidence.needs_mapping(data, file.name, instrument, catalogue=cat) and not mapping:
+            click.echo(
+                f"{file.name} is not in the columns of {instrument}: draft a mapping with "
+                f"`readiness mapping suggest {file.name} --instrument {instrument} --out "
+                "map.yaml`, check it, then import with --mapping map.yaml.",
+                err=True,
+            )
     try:
-        result = evidence.import_file(
+        result = evidence.write(
             db,
-            file,
-            instrument=instrument,
+            v,
             area=area,
             wave=wave,
             area_name=area_name,
@@ -50,6 +94,39 @@ def import_command(
         f"{result.wave} ({result.instrument_key} {result.instrument_version}, "
         f"import #{result.batch_id})"
     )
+
+
+@click.group("mapping")
+def mapping_group() -> None:
+    """Mappings for files from other survey tools (Microsoft Forms, Google Forms, Qualtrics)."""
+
+
+@mapping_group.command("suggest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--instrument", required=True, help="Instrument key, e.g. staff_survey.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def mapping_suggest(file: Path, instrument: str, out: Path) -> None:
+    """Draft a mapping (YAML) for FILE: its headers matched to the instrument's questions
+    and its answer labels to the response scales, every guess with its score (0-100) for
+    a person to confirm before `readiness import FILE --mapping OUT`."""
+    cat = catalogue()
+    cat.get(instrument)
+    mapping = evidence.suggest_mapping(file.read_bytes(), file.name, instrument, catalogue=cat)
+    out.write_text(mapping.to_yaml(), encoding="utf-8")
+    rules = mapping.columns
+    sure = sum(1 for r in rules if r.to and (r.score or 0) >= 100)
+    guesses = [r for r in rules if r.to and (r.score or 0) < 100]
+    click.echo(f"Wrote {out}: {sure} column(s) matched exactly, {len(guesses)} guessed")
+    for r in guesses:
+        click.echo(f"  check: '{r.header}' -> {r.to} (score {r.score:.0f})")
+    for r in rules:
+        if r.personal:
+            click.echo(f"  refused as personal data (never stored): '{r.header}'")
+        elif r.ignore:
+            click.echo(f"  ignored (metadata): '{r.header}'")
+        elif not r.to:
+            hint = f"; best guess {r.guess} (score {r.score:.0f})" if r.guess else ""
+            click.echo(f"  NOT MAPPED: '{r.header}'{hint}")
 
 
 @click.group("sample-data")

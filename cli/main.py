@@ -8,7 +8,7 @@ import click
 
 from cli.accounts import audit_command, users
 from cli.common import Commands
-from cli.evidence import db, import_command, sample_data
+from cli.evidence import db, import_command, mapping_group, sample_data
 from cli.exports import export
 from cli.instruments import instruments, template
 from cli.profiles import profile_command, psychometrics_command, report_command
@@ -24,6 +24,7 @@ for command in (
     instruments,
     template,
     import_command,
+    mapping_group,
     sample_data,
     profile_command,
     psychometrics_command,

@@ -103,8 +103,10 @@ def validate(
     for col in spec.values():
         if col.required and col.id not in seen_cols:
             problem(table.header_row, col.id, None, "required column is missing")
-    if v.problems:
-        return v
+    # The rows are checked even when the header has problems, so that one unknown column
+    # does not hide the rest: every problem of every kind is reported in one pass. A
+    # missing column is reported once (above), not again on every row.
+    absent = {c for c in spec if c not in seen_cols}
     keys: dict[str, int] = {}
     total = len(table.rows)
     for i, cells in enumerate(table.rows):
@@ -113,7 +115,7 @@ def validate(
             problem(rownum, None, None, "the row has more cells than the header has columns")
             continue
         raw = dict(zip(table.header, cells, strict=True))
-        parsed = _parse_row(raw, spec, rownum, problem)
+        parsed = _parse_row(raw, spec, rownum, problem, absent)
         if all(raw.get(c, "").strip() for c in inst.id_columns):
             key = respondent_key(inst, raw)
             if key in keys:
@@ -131,13 +133,17 @@ def validate(
 
 
 def _parse_row(
-    raw: dict[str, str], spec: dict[str, Column], rownum: int, problem: Callable
+    raw: dict[str, str],
+    spec: dict[str, Column],
+    rownum: int,
+    problem: Callable,
+    absent: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> dict[str, Any]:
     parsed: dict[str, Any] = {}
     for name, col in spec.items():
         cell = raw.get(name, "")
         if not cell.strip():
-            if col.required:
+            if col.required and name not in absent:
                 problem(rownum, name, None, "required value is missing")
             continue
         try:
