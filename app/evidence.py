@@ -19,7 +19,13 @@ from instruments.catalogue import Catalogue
 from survey.ingest import mapping as mappings
 from survey.ingest import sample, web_survey
 from survey.ingest import write as ingest
-from survey.ingest.mapping import MappedValidated, Mapping, MappingError, MappingReport
+from survey.ingest.mapping import (
+    ColumnRule,
+    MappedValidated,
+    Mapping,
+    MappingError,
+    MappingReport,
+)
 from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
 from survey.ingest.validate import Validated, preview_frame, problem_frame, validate
 from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
@@ -29,6 +35,7 @@ from survey.store.readers import waves
 
 __all__ = [
     "AlreadyImported",
+    "ColumnRule",
     "ImportRejected",
     "ImportResult",
     "MappedValidated",

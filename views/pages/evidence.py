@@ -12,19 +12,31 @@ import hashlib
 from contextlib import nullcontext
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
 from app.evidence import (
     AlreadyImported,
+    ColumnRule,
     ImportRejected,
+    MappedValidated,
+    Mapping,
+    MappingError,
     Validated,
+    check_file,
     known_waves,
+    needs_mapping,
     preview_frame,
+    problem_counts,
     problem_frame,
     record_refusal,
+    suggest_mapping,
     validate,
     write,
 )
+from app.exports.codebook import template_bytes
+from app.exports.tables import csv_bytes
+from app.exports.xlsform import xlsform_bytes
 from instruments import forms
 from instruments.columns import columns
 from instruments.kinds import INTERVIEW, WORKSHOP
@@ -32,6 +44,9 @@ from views import state
 from views.widgets import require
 
 PENDING, CHECKED, SEEN, FLASH = (f"evidence_{k}" for k in ("pending", "checked", "seen", "flash"))
+SUGGESTED = "evidence_suggested"
+IGNORE, PERSONAL = "(ignore: metadata)", "(refuse: personal data)"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BIG = 1000  # rows (or kilobytes of file) from which work shows a progress bar
 
 account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
@@ -82,7 +97,12 @@ def progress_bar(size: int, what: str):
 
 
 def report(v: Validated, key: str) -> None:
-    """The whole validation report: every problem, or the valid rows' first lines."""
+    """The whole validation report: every problem (grouped by column, with counts, and
+    downloadable), or the valid rows' first lines; for a mapped file, what became of each
+    of its columns."""
+    if isinstance(v, MappedValidated):
+        for line in v.report.lines():
+            st.caption(line)
     if v.ok:
         n = len(v.rows)
         st.success(f"{plural(n, 'row')} {'is' if n == 1 else 'are'} valid.")
@@ -90,7 +110,16 @@ def report(v: Validated, key: str) -> None:
         return
     more = " (the first 500 are listed)" if v.truncated else ""
     st.error(f"{plural(len(v.problems), 'problem')} found{more}. Nothing will be imported.")
-    st.dataframe(problem_frame(v.problems), hide_index=True, key=f"{key}_problems")
+    st.dataframe(problem_counts(v), hide_index=True, key=f"{key}_by_column")
+    table = problem_frame(v.problems)
+    st.dataframe(table, hide_index=True, key=f"{key}_problems")
+    st.download_button(
+        "Validation report (CSV)",
+        data=csv_bytes(table),
+        file_name=f"problems_{v.file_name.rsplit('.', 1)[0]}.csv",
+        mime="text/csv",
+        key=f"{key}_problems_download",
+    )
 
 
 def store(v: Validated, place: tuple, key: str) -> bool:
@@ -117,16 +146,139 @@ def store(v: Validated, place: tuple, key: str) -> bool:
     return True
 
 
-def checked(file_name: str, data: bytes, instrument: str) -> Validated:
-    """The validation of the pending file, kept between reruns."""
-    sig = (file_name, hashlib.sha256(data).hexdigest(), instrument)
+def checked(file_name: str, data: bytes, instrument: str, mapping: Mapping | None) -> Validated:
+    """The validation of the pending file (through ``mapping`` when it has one), kept
+    between reruns."""
+    rules = mapping.to_yaml() if mapping is not None else ""
+    sig = (file_name, hashlib.sha256(data).hexdigest(), instrument, rules)
     kept = st.session_state.get(CHECKED)
     if kept is None or kept[0] != sig:
         progress = progress_bar(len(data) // 1024, f"Checking {file_name}")
         with st.spinner("Checking the file…") if progress is None else nullcontext():
-            v = validate(data, file_name, instrument, catalogue=cat, progress=progress)
+            v = check_file(
+                data, file_name, instrument, catalogue=cat, mapping=mapping, progress=progress
+            )
         st.session_state[CHECKED] = kept = (sig, v)
     return kept[1]
+
+
+def _values_text(values: dict[str, str]) -> str:
+    return "; ".join(f"{k} = {v}" for k, v in values.items())
+
+
+def _values(text: object) -> dict[str, str]:
+    pairs = [p.split("=", 1) for p in str(text or "").split(";") if "=" in p]
+    return {k.strip(): v.strip() for k, v in pairs if k.strip()}
+
+
+def mapping_editor(file_name: str, data: bytes, instrument: str) -> Mapping | None:
+    """For a file from another tool: the suggested mapping to review (or a mapping file
+    to upload), and the mapping as the person leaves it."""
+    st.info(
+        f"{file_name} is not in the columns of this instrument. Below is a suggested "
+        "mapping from its headers to the instrument's questions: check every row whose "
+        "score is under 100, then the file is checked again with your mapping."
+    )
+    given = st.file_uploader("Or use a mapping file (YAML)", type=["yaml", "yml"], key="map_up")
+    if given is not None:
+        try:
+            return Mapping.from_yaml(given.getvalue().decode("utf-8", errors="replace"))
+        except MappingError as exc:
+            st.error(str(exc))
+            return None
+    sig = (file_name, hashlib.sha256(data).hexdigest(), instrument)
+    kept = st.session_state.get(SUGGESTED)
+    if kept is None or kept[0] != sig:
+        try:
+            kept = (sig, suggest_mapping(data, file_name, instrument, catalogue=cat))
+        except MappingError as exc:
+            st.error(str(exc))
+            return None
+        st.session_state[SUGGESTED] = kept
+    suggested: Mapping = kept[1]
+    targets = [c.id for c in columns(cat, instrument)]
+    rows = [
+        {
+            "header": r.header,
+            "to": PERSONAL if r.personal else IGNORE if r.ignore else (r.to or ""),
+            "score": None if r.personal or r.ignore else r.score,
+            "best guess": r.guess or "",
+            "answers": _values_text(r.values),
+            "reverse": r.reverse,
+        }
+        for r in suggested.columns
+    ]
+    edited = st.data_editor(
+        pd.DataFrame(rows),
+        column_config={
+            "header": st.column_config.TextColumn("Column of the file", disabled=True),
+            "to": st.column_config.SelectboxColumn(
+                "Holds", options=["", IGNORE, PERSONAL, *targets]
+            ),
+            "score": st.column_config.NumberColumn("Score", format="%.0f", disabled=True),
+            "best guess": st.column_config.TextColumn("Best guess", disabled=True),
+            "answers": st.column_config.TextColumn("Answers (label = value; …)"),
+            "reverse": st.column_config.CheckboxColumn("Reverse"),
+        },
+        hide_index=True,
+        key="evidence_mapping",
+    )
+    mapping = Mapping(
+        instrument,
+        [
+            ColumnRule(
+                header=str(row["header"]),
+                to=row["to"] if row["to"] not in ("", IGNORE, PERSONAL, None) else None,
+                ignore=row["to"] == IGNORE,
+                personal=row["to"] == PERSONAL,
+                values=_values(row["answers"]),
+                reverse=bool(row["reverse"]),
+                score=None if pd.isna(row["score"]) else float(row["score"]),
+                guess=row["best guess"] or None,
+            )
+            for row in edited.to_dict("records")
+        ],
+        id_from=suggested.id_from,
+        skip_rows=suggested.skip_rows,
+    )
+    st.download_button(
+        "This mapping (YAML, for `readiness import --mapping`)",
+        data=mapping.to_yaml(),
+        file_name=f"{file_name.rsplit('.', 1)[0]}_mapping.yaml",
+        mime="application/x-yaml",
+        key="evidence_mapping_download",
+    )
+    return mapping
+
+
+def blank_forms(instrument: str) -> None:
+    """The blank import template (CSV, and Excel with a codebook sheet) and the XLSForm."""
+    st.caption(
+        "A file in the instrument's columns imports as it is; so does a KoboToolbox or ODK "
+        "export of its XLSForm. A file from any other tool gets a suggested mapping to check."
+    )
+    left, middle, right = st.columns(3)
+    left.download_button(
+        "Blank template (CSV)",
+        data=template_bytes(cat, instrument, ".csv"),
+        file_name=f"{instrument}_template.csv",
+        mime="text/csv",
+        key="template_csv",
+    )
+    middle.download_button(
+        "Blank template (Excel, with codebook)",
+        data=template_bytes(cat, instrument, ".xlsx"),
+        file_name=f"{instrument}_template.xlsx",
+        mime=XLSX_MIME,
+        key="template_xlsx",
+    )
+    right.download_button(
+        "XLSForm (KoboToolbox, ODK)",
+        data=xlsform_bytes(cat, instrument),
+        file_name=f"{instrument}_xlsform.xlsx",
+        mime=XLSX_MIME,
+        key="template_xlsform",
+    )
 
 
 def upload(place: tuple) -> None:
@@ -142,10 +294,20 @@ def upload(place: tuple) -> None:
         st.session_state[PENDING] = (up.name, up.getvalue())
     elif up is None and st.session_state.pop(SEEN, None) is not None:
         st.session_state.pop(PENDING, None)  # the file was taken out of the uploader
+    blank_forms(instrument)
     if PENDING not in st.session_state:
-        st.caption(f"A blank file with the right columns: `readiness template {instrument}`.")
         return
-    v = checked(*st.session_state[PENDING], instrument)
+    file_name, data = st.session_state[PENDING]
+    mapping = None
+    if needs_mapping(data, file_name, instrument, catalogue=cat):
+        mapping = mapping_editor(file_name, data, instrument)
+        if mapping is None:
+            return
+    try:
+        v = checked(file_name, data, instrument, mapping)
+    except MappingError as exc:
+        st.error(str(exc))
+        return
     report(v, "evidence")
     if not v.ok:
         return
