@@ -108,9 +108,12 @@ def cli(tmp_path, monkeypatch):
     return lambda *args: runner.invoke(main, [str(a) for a in args])
 
 
-@pytest.mark.parametrize("sep", ["/", "-"])
-@pytest.mark.parametrize("labels", [False, True], ids=["names", "labels"])
-def test_a_kobo_export_imports_with_no_hand_editing(catalogue, db, tmp_path, sep, labels):
+@pytest.mark.parametrize(
+    ("sep", "labels", "suffix"),
+    [("/", False, ".csv"), ("-", True, ".csv"), ("/", True, ".xlsx"), ("-", False, ".xlsx")],
+    ids=["slash-names-csv", "dash-labels-csv", "slash-labels-xlsx", "dash-names-xlsx"],
+)
+def test_a_kobo_export_imports_with_no_hand_editing(catalogue, db, tmp_path, sep, labels, suffix):
     spec = {c.id: c for c in columns(catalogue, KEY)}
     header = kobo_header(catalogue, KEY, sep)
     ids = [h.split(sep)[-1] for h in header]
@@ -126,7 +129,8 @@ def test_a_kobo_export_imports_with_no_hand_editing(catalogue, db, tmp_path, sep
             [*cells, "2026-03-01T09:00", "2026-03-01T09:14", str(100 + i), uuid, "t", str(i), "v1"]
         )
         plain.append(values | {"respondent_id": uuid})
-    path = write_csv(tmp_path / "kobo.csv", header + meta, rows)
+    writer = write_csv if suffix == ".csv" else write_xlsx
+    path = writer(tmp_path / f"kobo{suffix}", header + meta, rows)
     v = check_file(path.read_bytes(), path.name, KEY, catalogue=catalogue)
     assert v.ok, v.problems[:5]
     assert set(v.report.ignored) == set(meta) and v.report.id_from == "_uuid"
@@ -322,3 +326,16 @@ def test_exported_microdata_import_back_unchanged(catalogue, db, tmp_path):
         finally:
             engine.dispose()
     assert count_rows(db)["responses"] == 40
+
+
+def test_a_slash_in_a_question_does_not_make_a_file_look_like_kobo(catalogue, tmp_path):
+    from app.evidence import needs_mapping
+
+    header = ["ID", "Which sector do you work in?", "Do leaders support joint work/sharing?"]
+    path = write_csv(tmp_path / "slash.csv", header, [["1", "Police", "Agree"]])
+    assert needs_mapping(path.read_bytes(), path.name, KEY, catalogue=catalogue)
+    kobo = ["_uuid", "sector", "leadership/lead_1", "favourite_colour"]
+    path = write_csv(tmp_path / "kobo.csv", kobo, [["u1", "police", "4", "blue"]])
+    assert not needs_mapping(path.read_bytes(), path.name, KEY, catalogue=catalogue)
+    v = check_file(path.read_bytes(), path.name, KEY, catalogue=catalogue)
+    assert "favourite_colour" in v.report.unmapped

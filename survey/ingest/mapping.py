@@ -310,11 +310,17 @@ def is_personal(header: str) -> bool:
     return h in PERSONAL or h.removeprefix("your ") in PERSONAL
 
 
-def looks_like_kobo(header: list[str]) -> bool:
-    """An export of the project's XLSForm from KoboToolbox or ODK (metadata columns, or
-    group prefixes)."""
+def looks_like_kobo(header: list[str], cat: Catalogue, key: str) -> bool:
+    """An export of the project's XLSForm from KoboToolbox or ODK: Kobo's own metadata
+    columns, or every column one of the form's fields (group prefixes stripped) or a
+    recognised metadata column. (A slash in a question's wording is not enough.)"""
     lowered = {h.strip().lower() for h in header}
-    return bool(lowered & KOBO_MARKERS) or any("/" in h for h in header)
+    if lowered & KOBO_MARKERS:
+        return True
+    ids = {c.id for c in columns(cat, key)}
+    return any(_base(h) in ids for h in header) and all(
+        _base(h) in ids or is_metadata(h) or is_personal(h) for h in header
+    )
 
 
 def kobo_mapping(header: list[str], cat: Catalogue, key: str) -> Mapping:
@@ -375,7 +381,7 @@ def suggest(data: bytes, file_name: str, cat: Catalogue, key: str) -> Mapping:
         table = read_table(data, file_name)
     except UnreadableFile as exc:
         raise MappingError(f"{file_name}: {exc}") from None
-    if looks_like_kobo(table.header):
+    if looks_like_kobo(table.header, cat, key):
         mapping = kobo_mapping(table.header, cat, key)
         if all(r.to or r.ignore or r.personal for r in mapping.columns):
             return mapping
@@ -627,7 +633,7 @@ def recognised(data: bytes, file_name: str, instrument: str, catalogue: Catalogu
     except UnreadableFile:
         return False
     ids = {c.id for c in columns(catalogue, instrument)}
-    return not set(table.header) <= ids and looks_like_kobo(table.header)
+    return not set(table.header) <= ids and looks_like_kobo(table.header, catalogue, instrument)
 
 
 def needs_mapping(data: bytes, file_name: str, instrument: str, catalogue: Catalogue) -> bool:
