@@ -12,6 +12,7 @@ from functools import cache
 import numpy as np
 import pandas as pd
 from scipy.stats import norm
+from scipy.stats import t as t_dist
 
 LAWFUL = frozenset({"share_required", "share_permitted"})
 
@@ -54,6 +55,70 @@ def wilson_interval(
         low = np.where(n > 0, np.clip(centre - half, 0, 1), np.nan)
         high = np.where(n > 0, np.clip(centre + half, 0, 1), np.nan)
     return low, high
+
+
+def clustered_wilson_interval(
+    successes: np.ndarray, trials: np.ndarray, clusters: np.ndarray, level: float = 0.95
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wilson interval for a proportion whose trials come in clusters (one participant's
+    decisions on several vignettes), on the effective sample size.
+
+    Parameters
+    ----------
+    successes, trials : per cluster, the successes and the trials (1-D, same length).
+    clusters : per cluster, the code of the group it belongs to (0 … g − 1).
+
+    Returns
+    -------
+    low, high, n_eff : one value per group (length ``clusters.max() + 1``).
+
+    Notes
+    -----
+    With J clusters in a group, y_j successes of m_j trials, n = Σ m_j and p = Σ y_j / n,
+    the ratio estimator's linearised variance is
+    v = J / (J − 1) · Σ (y_j − p m_j)² / n², the design effect d = v / (p(1 − p)/n), and
+    the effective sample size, with Korn and Graubard's degrees-of-freedom correction,
+
+    .. math:: n^* = \\min\\left(n,\\; \\frac{n}{d} \\left(\\frac{z_{1-\\alpha/2}}
+              {t_{1-\\alpha/2,\\,J-1}}\\right)^2\\right)
+
+    (d taken as 1 when p is 0 or 1). The interval is Wilson's with p and n*. A group of
+    one participant has n* = 1 (its decisions are not independent evidence). In R:
+    ``survey::svyciprop(~y, svydesign(ids = ~participant, data = d), method = "beta")``
+    uses the same n* with Clopper–Pearson in place of Wilson.
+
+    References
+    ----------
+    Korn, E. L., & Graubard, B. I. (1998). Confidence intervals for proportions with small
+    expected number of positive counts estimated from survey data. Survey Methodology,
+    24(2), 193–201.
+    """
+    y = np.asarray(successes, dtype=float)
+    m = np.asarray(trials, dtype=float)
+    codes = np.asarray(clusters, dtype=int)
+    groups = int(codes.max()) + 1 if len(codes) else 0
+    used = m > 0
+    n = np.bincount(codes, weights=m, minlength=groups)
+    x = np.bincount(codes, weights=y, minlength=groups)
+    j = np.bincount(codes[used], minlength=groups).astype(float)
+    with np.errstate(all="ignore"):
+        p = x / n
+        resid = np.bincount(codes, weights=(y - p[codes] * m) ** 2, minlength=groups)
+        v = j / (j - 1) * resid / n**2
+        deff = v / (p * (1 - p) / n)
+        deff = np.where((p > 0) & (p < 1) & np.isfinite(deff), deff, 1.0)
+        df_ratio = (_z(level) / t_dist.ppf(0.5 + level / 2, j - 1)) ** 2
+        n_eff = np.minimum(n, n / deff * df_ratio)
+        n_eff = np.where(j >= 2, n_eff, np.minimum(n, j))
+    low, high = wilson_interval(p * n_eff, n_eff, level)
+    return low, high, n_eff
+
+
+def _fit(values: np.ndarray, length: int) -> np.ndarray:
+    """``values`` padded with NaN (groups with no cluster) or cut to ``length``."""
+    out = np.full(length, np.nan)
+    out[: min(length, len(values))] = values[:length]
+    return out
 
 
 @cache
@@ -108,9 +173,10 @@ def calibration(
     Notes
     -----
     over-caution = (dont_share [+ unsure]) / decisions on lawful vignettes;
-    over-sharing = share / decisions on unlawful vignettes. Decisions are treated as
-    independent for the interval, so it is somewhat narrow when the same participants
-    answer several vignettes.
+    over-sharing = share / decisions on unlawful vignettes. Each participant answers
+    several vignettes, so the decisions are clustered by participant: the interval is
+    :func:`clustered_wilson_interval` (Wilson on Korn and Graubard's effective sample
+    size), which covers where a Wilson interval over decisions as if independent does not.
     """
     d, lawful, caution, oversharing = _flags(decisions, positions, unsure_is_caution)
     keys = list(by or [])
@@ -138,9 +204,21 @@ def calibration(
 
     lawful_n, unlawful_n = total(lawful), total(~lawful)
     cautious, sharing = total(caution), total(oversharing)
+    # One cluster per group and participant: its decisions' sums.
+    person = pd.factorize(d["response_id"].to_numpy(dtype=object)[grouped_rows])[0]
+    cluster, first = np.unique(codes * (person.max(initial=0) + 1) + person, return_inverse=True)
+    cluster_group = np.zeros(len(cluster), dtype=int)
+    cluster_group[first] = codes
+
+    def clustered(flag: np.ndarray, among: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        y = np.bincount(first, weights=(flag & among)[grouped_rows], minlength=len(cluster))
+        m = np.bincount(first, weights=among[grouped_rows], minlength=len(cluster))
+        low, high, _ = clustered_wilson_interval(y, m, cluster_group, level)
+        return _fit(low, len(index)), _fit(high, len(index))
+
     with np.errstate(all="ignore"):
-        caution_low, caution_high = wilson_interval(cautious, lawful_n, level)
-        sharing_low, sharing_high = wilson_interval(sharing, unlawful_n, level)
+        caution_low, caution_high = clustered(caution, lawful)
+        sharing_low, sharing_high = clustered(oversharing, ~lawful)
         columns = {
             "lawful_n": lawful_n.astype(int),
             "over_caution": np.where(lawful_n > 0, cautious / lawful_n, np.nan),

@@ -18,9 +18,12 @@ __all__ = [
     "AnalysisError",
     "ConstantGroupError",
     "ConstantItemError",
+    "HeywoodCaseWarning",
     "InvalidArgumentError",
     "NonNumericError",
+    "NotIdentifiedError",
     "SingletonGroupError",
+    "StatisticWarning",
     "TooFewGroupsError",
     "TooFewItemsError",
     "TooFewObservationsError",
@@ -77,6 +80,20 @@ class SingletonGroupError(AnalysisError):
 
 class UndefinedStatisticError(AnalysisError):
     """The statistic is mathematically undefined for these data (e.g. a 0/0 ratio)."""
+
+
+class NotIdentifiedError(AnalysisError):
+    """A model has more free parameters than the data can fix (negative df, a factor with
+    too few items)."""
+
+
+class StatisticWarning(UserWarning):
+    """A statistic was computed but should not be read as it stands; the message says why
+    and what to check."""
+
+
+class HeywoodCaseWarning(StatisticWarning):
+    """A factor solution has a negative (or near-zero) variance: the model does not fit."""
 
 
 # --- input checks ---------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.aggregation import icc1, icc2, rwg_j
-from analysis.comparison import compare_groups
+from analysis.comparison import adjust_p, compare_groups, compare_groups_clustered
 from analysis.errors import AnalysisError
 from analysis.factors import factor_analysis, parallel_analysis
 from analysis.reliability import cronbach_alpha, item_analysis, mcdonald_omega
@@ -132,12 +132,15 @@ def panel_report(
                 "Knowledge check: scored as share correct; rwg(j) does not apply."
             )
         if name in scores.scales.columns:
-            frame = pd.DataFrame({"score": scores.scales[name], sector: survey[sector]}).dropna()
+            frame = pd.DataFrame(
+                {"score": scores.scales[name], sector: survey[sector], group: survey[group]}
+            ).dropna()
             try:
                 cmp = compare_groups(frame, dv="score", between=sector)
                 comp_rows.append(
                     {
                         "scale": name,
+                        **_clustered(frame, sector, group),
                         "welch_F": cmp.welch.F,
                         "welch_df1": cmp.welch.df1,
                         "welch_df2": cmp.welch.df2,
@@ -162,13 +165,48 @@ def panel_report(
         scales=scales,
         items=pd.concat(item_rows, ignore_index=True) if item_rows else pd.DataFrame(),
         rwg=pd.concat(rwg_rows, ignore_index=True) if rwg_rows else pd.DataFrame(),
-        comparisons=pd.DataFrame(comp_rows).set_index("scale") if comp_rows else pd.DataFrame(),
+        comparisons=_adjusted(pd.DataFrame(comp_rows).set_index("scale"))
+        if comp_rows
+        else pd.DataFrame(),
         pairwise=pd.concat(pair_rows, ignore_index=True) if pair_rows else pd.DataFrame(),
         correlations=scores.pillars.corr(method="pearson", min_periods=10),
         parallel=parallel,
         n_factors=n_factors,
         loadings=loadings,
     )
+
+
+def _clustered(frame: pd.DataFrame, sector: str, group: str) -> dict[str, Any]:
+    """The sector comparison with areas as a random intercept (the test the page states);
+    where it cannot be fitted (one area), Welch's p stands in and ``test`` says so."""
+    if frame[group].nunique() < 2:
+        return {"test": "welch (one area)"}
+    try:
+        mixed = compare_groups_clustered(frame, dv="score", between=sector, cluster=group)
+    except (AnalysisError, np.linalg.LinAlgError) as exc:
+        return {"test": f"welch (mixed model failed: {exc})"}
+    return {
+        "test": "mixed",
+        "mixed_chi2": mixed.chi2,
+        "mixed_df": mixed.df,
+        "mixed_p": mixed.p,
+        "area_icc": mixed.icc,
+        "areas": mixed.clusters,
+    }
+
+
+def _adjusted(comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Holm-adjusted p over the family of sector comparisons shown together, and whether
+    sectors differ (adjusted p < 0.05). The p adjusted is the mixed model's where it was
+    fitted, Welch's otherwise (``test``)."""
+    out = comparisons.copy()
+    p = out["mixed_p"] if "mixed_p" in out else pd.Series(np.nan, index=out.index)
+    p = p.where(out["test"] == "mixed", out["welch_p"])
+    out["p"] = p
+    out["p_holm"] = adjust_p(p.to_numpy(dtype=float), "holm")
+    out["family_size"] = int(p.notna().sum())
+    out["differ"] = out["p_holm"] < 0.05
+    return out
 
 
 def factor_structure(

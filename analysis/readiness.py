@@ -13,7 +13,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.bootstrap import percentile_interval, quantiles, resample_counts, weighted_means
+from analysis.bootstrap import (
+    expand,
+    percentile_interval,
+    quantiles,
+    resample_counts,
+    weighted_means,
+)
 from analysis.calibration import calibration
 from analysis.context import Context, context_from_catalogue
 from analysis.coverage import coverage
@@ -128,7 +134,11 @@ def build_profile(
     n = len(survey)
     # One seed per area and wave, so a profile never depends on what else was computed.
     seed = np.random.SeedSequence([rules.interval.seed, *map(ord, f"{area}\x1f{wave}")])
-    counts = resample_counts(sectors, rules.interval.resamples, np.random.default_rng(seed))
+    rng = np.random.default_rng(seed)
+    # Trust cells resample within each sector (a cell is one sector's view); area scores
+    # resample the whole area, since how many answer from each sector is random too.
+    counts = resample_counts(sectors, rules.interval.resamples, rng)
+    area_counts = resample_counts(np.zeros(n, dtype=int), rules.interval.resamples, rng)
     level = rules.interval.level
 
     scale_ids = list(scores.scales.columns)
@@ -140,8 +150,14 @@ def build_profile(
     )
     estimate = _column_means(values)
     answered = (~np.isnan(values)).sum(axis=0)
-    draws = weighted_means(counts, values) if n else np.empty((0, values.shape[1]))
+    draws = (
+        expand(weighted_means(area_counts, values), estimate, answered, level)
+        if n
+        else np.empty((0, values.shape[1]))
+    )
     low, high = percentile_interval(draws, level)
+    # One answer is no interval (it would read "3.75–3.75").
+    low, high = np.where(answered >= 2, low, np.nan), np.where(answered >= 2, high, np.nan)
 
     k = len(scale_ids)
     scales = pd.DataFrame(
@@ -297,7 +313,12 @@ def _pairs_with_intervals(
     for a, code in enumerate(order):
         members = np.flatnonzero(sectors == code)
         if len(members):
-            cells[:, a, :] = weighted_means(counts[:, members], values[members])
+            rated = values[members]
+            answered = (~np.isnan(rated)).sum(axis=0)
+            with np.errstate(all="ignore"):
+                estimate = np.nansum(rated, axis=0) / answered
+            drawn = weighted_means(counts[:, members], rated)
+            cells[:, a, :] = expand(drawn, estimate, answered, level)
     ia = pd.Index(order).get_indexer(pairs["a"])
     ib = pd.Index(order).get_indexer(pairs["b"])
     mutual = (cells[:, ia, ib] + cells[:, ib, ia]) / 2

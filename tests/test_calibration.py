@@ -93,12 +93,17 @@ def test_overall_rates_counted_by_hand_with_unsure_as_caution(decisions):
     assert got["lawful_n"] == 6 and got["unlawful_n"] == 6 and got["participants"] == 3
     assert got["over_caution"] == pytest.approx(4 / 6)
     assert got["over_sharing"] == pytest.approx(2 / 6)
-    # R: prop.test(4, 6, correct = FALSE); prop.test(2, 6, correct = FALSE)
+    # Clustered by participant (Korn & Graubard effective n). Over-caution, by hand:
+    # per participant (refusals, lawful decisions) = (1, 2), (1, 2), (2, 2); p = 2/3;
+    # v = 3/2 * [(1-4/3)² + (1-4/3)² + (2-4/3)²] / 6² = 1/36; p(1-p)/n = 1/27; deff = 0.75;
+    # n* = 6 / 0.75 * (qnorm(.975) / qt(.975, 2))² = 1.6600209862;
+    # then prop.test(x = p n*, n = n*, correct = FALSE) -> 0.1395442220, 0.9610360488.
     assert (got["over_caution_low"], got["over_caution_high"]) == pytest.approx(
-        (0.2999933151, 0.9032285889), abs=1e-9
+        (0.1395442220, 0.9610360488), abs=1e-9
     )
+    # Over-sharing: (1, 2), (1, 2), (0, 2); p = 1/3, deff 0.75, the same n*.
     assert (got["over_sharing_low"], got["over_sharing_high"]) == pytest.approx(
-        (0.0967714111, 0.7000066849), abs=1e-9
+        (0.0389639512, 0.8604557780), abs=1e-9
     )
 
 
@@ -107,7 +112,9 @@ def test_unsure_does_not_count_as_caution_when_the_rule_is_off(decisions):
     # Only the outright refusals: P1 v2 and P3 v1 -> 2/6; over-sharing is unchanged.
     assert got["over_caution"] == pytest.approx(2 / 6)
     assert got["over_sharing"] == pytest.approx(2 / 6)
-    assert got["over_caution_low"] == pytest.approx(0.0967714111, abs=1e-9)
+    assert got["over_caution_low"] == pytest.approx(
+        _reference(decisions, unsure_is_caution=False)[0], abs=1e-12
+    )
 
 
 def test_rates_by_sector_counted_by_hand(decisions):
@@ -123,12 +130,53 @@ def test_rates_by_sector_counted_by_hand(decisions):
     assert on.loc["health", "over_caution"] == 1.0 and off.loc["health", "over_caution"] == 0.5
     assert on.loc["police", "over_sharing"] == 0.5 and on.loc["health", "over_sharing"] == 0.0
     assert on["participants"].to_dict() == {"health": 1, "police": 2}
-    # R: prop.test(2, 4), prop.test(1, 4), prop.test(2, 2), prop.test(0, 2), correct = FALSE
-    assert on.loc["police", "over_caution_low"] == pytest.approx(0.1500389892, abs=1e-9)
-    assert off.loc["police", "over_caution_high"] == pytest.approx(0.6993581574, abs=1e-9)
-    assert on.loc["health", "over_caution_low"] == pytest.approx(0.3423802275, abs=1e-9)
+    # Clustered intervals, against a participant-by-participant reference. Health has one
+    # participant: its decisions are one piece of evidence (n* = 1), so prop.test(1, 1)
+    # and prop.test(0, 1): 0.2065493143–1 and 0–0.7934506857.
+    assert on.loc["health", "over_caution_low"] == pytest.approx(0.2065493143, abs=1e-9)
     assert on.loc["health", "over_caution_high"] == pytest.approx(1.0)
-    assert on.loc["health", "over_sharing_high"] == pytest.approx(0.6576197725, abs=1e-9)
+    assert on.loc["health", "over_sharing_high"] == pytest.approx(0.7934506857, abs=1e-9)
+    police = decisions[decisions["sector"] == "police"]
+    low, high = _reference(police)
+    assert (on.loc["police", "over_caution_low"], on.loc["police", "over_caution_high"]) == (
+        pytest.approx(low, abs=1e-12),
+        pytest.approx(high, abs=1e-12),
+    )
+
+
+def _reference(decisions: pd.DataFrame, *, unsure_is_caution: bool = True) -> tuple[float, float]:
+    """Korn and Graubard's effective-n Wilson interval, one participant at a time."""
+    from scipy import stats
+
+    d = classify(decisions, POSITIONS, unsure_is_caution=unsure_is_caution)
+    d = d[d["lawful"]]
+    per = d.groupby("response_id")["caution"].agg(["sum", "count"])
+    n, j = per["count"].sum(), len(per)
+    p = per["sum"].sum() / n
+    v = j / (j - 1) * ((per["sum"] - p * per["count"]) ** 2).sum() / n**2
+    deff = v / (p * (1 - p) / n) if 0 < p < 1 else 1.0
+    z = stats.norm.ppf(0.975)
+    n_eff = n if deff == 0 else min(n, n / deff * (z / stats.t.ppf(0.975, j - 1)) ** 2)
+    low, high = wilson_interval(p * n_eff, n_eff)
+    return float(low), float(high)
+
+
+def test_a_clustered_interval_is_wider_than_one_over_independent_decisions():
+    """Twenty participants who each answer three lawful vignettes alike: the interval is
+    that of twenty people, not of sixty decisions."""
+    rows = [
+        (f"P{i}", "x", v, "dont_share" if i < 8 else "share")
+        for i in range(20)
+        for v in ("v1", "v2")
+    ]
+    d = pd.DataFrame(rows, columns=["response_id", "sector", "vignette", "decision"])
+    got = calibration(d, POSITIONS).iloc[0]
+    naive_low, naive_high = wilson_interval(16, 40)
+    assert got["over_caution"] == pytest.approx(0.4)
+    assert got["over_caution_high"] - got["over_caution_low"] > naive_high - naive_low
+    assert (got["over_caution_low"], got["over_caution_high"]) == pytest.approx(
+        _reference(d), abs=1e-12
+    )
 
 
 def test_no_decisions_give_an_empty_table_with_every_column():

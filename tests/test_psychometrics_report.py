@@ -62,6 +62,13 @@ def test_item_analysis_and_sector_comparisons(report, ctx):
     assert {"welch_F", "kruskal_H", "eta_squared", "omega_squared", "epsilon_squared"} <= set(
         report.comparisons.columns
     )
+    # areas as a random intercept; Holm over the family of comparisons shown together
+    c = report.comparisons
+    assert {"mixed_chi2", "mixed_df", "mixed_p", "area_icc", "p_holm", "differ"} <= set(c.columns)
+    assert (c["test"] == "mixed").all()
+    assert (c["p_holm"] >= c["mixed_p"] - 1e-12).all()
+    assert (c["family_size"] == len(c)).all()
+    assert (c["differ"] == (c["p_holm"] < 0.05)).all()
     assert set(report.pairwise["scale"]) >= {"leadership", "presumption"}
     assert report.correlations.shape == (5, 5)
     assert np.allclose(np.diag(report.correlations), 1.0)

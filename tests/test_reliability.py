@@ -21,7 +21,13 @@ from analysis.errors import (
     TooFewItemsError,
     TooFewObservationsError,
 )
-from analysis.reliability import Reliability, cronbach_alpha, item_analysis, mcdonald_omega
+from analysis.reliability import (
+    Reliability,
+    cronbach_alpha,
+    feldt_interval,
+    item_analysis,
+    mcdonald_omega,
+)
 
 BFI = pd.read_csv(Path(__file__).parent / "data" / "bfi.csv")
 
@@ -62,8 +68,26 @@ def test_alpha_matches_psych(scale, missing, golden):
     alpha, low, high, n = golden[scale]
     assert isinstance(result, Reliability)
     assert result.alpha == pytest.approx(alpha, abs=1e-9)
-    assert (result.ci_low, result.ci_high) == pytest.approx((low, high), abs=1e-9)
     assert (result.n, result.k) == (n, 5)
+    if missing == "listwise":
+        assert (result.ci_low, result.ci_high) == pytest.approx((low, high), abs=1e-9)
+    else:
+        # psych's $feldt counts all 2800 rows; here n is the harmonic mean of the pairwise
+        # counts (R: m <- crossprod(!is.na(x)); 1 / mean(1 / m[upper.tri(m)])).
+        items = SCALES[scale]().notna().to_numpy(dtype=float)
+        counts = (items.T @ items)[np.triu_indices(5, 1)]
+        assert result.n_interval == pytest.approx(1 / np.mean(1 / counts), rel=1e-12)
+        assert result.n_interval < n
+        assert (result.ci_low, result.ci_high) == pytest.approx(
+            feldt_interval(alpha, result.n_interval, 5), abs=1e-9
+        )
+
+
+@pytest.mark.parametrize("scale", ["A", "C"])
+def test_feldt_interval_matches_psych_alpha_ci(scale):
+    # psych's $feldt with n.obs = 2800 (psych::alpha.ci(alpha, 2800, n.var = 5))
+    alpha, low, high, n = PAIRWISE[scale]
+    assert feldt_interval(alpha, n, 5) == pytest.approx((low, high), abs=1e-9)
 
 
 @pytest.mark.parametrize("scale", ["A", "C"])
@@ -73,14 +97,24 @@ def test_alpha_matches_pingouin(scale, missing):
     alpha, ci = pg.cronbach_alpha(items, nan_policy=missing)
     result = cronbach_alpha(items, missing=missing)
     assert result.alpha == pytest.approx(alpha, abs=1e-12)
-    # pingouin rounds its interval to 3 decimals
-    assert (round(result.ci_low, 3), round(result.ci_high, 3)) == tuple(ci)
+    # pingouin rounds its interval to 3 decimals (and counts every row when pairwise)
+    low, high = (
+        (result.ci_low, result.ci_high)
+        if missing == "listwise"
+        else feldt_interval(result.alpha, result.n, 5)
+    )
+    assert (round(low, 3), round(high, 3)) == tuple(ci)
 
 
 def test_alpha_other_confidence_level():
     # R: psych::alpha.ci(0.7030184461, n.obs = 2800, n.var = 5, p.val = .10)
     result = cronbach_alpha(agreeableness(), ci=0.90)
-    assert (result.ci_low, result.ci_high) == pytest.approx((0.6881835951, 0.7173852235), abs=1e-9)
+    assert feldt_interval(result.alpha, 2800, 5, ci=0.90) == pytest.approx(
+        (0.6881835951, 0.7173852235), abs=1e-9
+    )
+    assert (result.ci_low, result.ci_high) == pytest.approx(
+        feldt_interval(result.alpha, result.n_interval, 5, ci=0.90), abs=1e-12
+    )
 
 
 def test_alpha_tiny_hand_computed():

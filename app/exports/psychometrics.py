@@ -53,7 +53,17 @@ def report_markdown(report: PanelReport) -> str:
     for scale, row in report.scales.iterrows():
         lines.append(f"- **{scale}**: {row['aggregation_note']}")
     lines += ["", "## Items", "", markdown_table(report.items), ""]
-    lines += ["## Sector comparisons", "", markdown_table(report.comparisons), ""]
+    lines += ["## Sector comparisons", ""]
+    if not report.comparisons.empty and "p_holm" in report.comparisons:
+        lines += [
+            "Each scale's sectors are compared in a linear mixed model with the area as a "
+            "random intercept (respondents in one area are not independent); `p_holm` is "
+            f"Holm-adjusted over the {int(report.comparisons['family_size'].iloc[0])} "
+            "comparisons below, and `differ` is `p_holm` < 0.05. Welch's ANOVA and "
+            "Kruskal–Wallis, which ignore areas, are given for reference.",
+            "",
+        ]
+    lines += [markdown_table(report.comparisons), ""]
     lines += ["## Correlations between pillars", "", markdown_table(report.correlations), ""]
     lines += [
         "## Factor structure",
@@ -69,6 +79,25 @@ def report_markdown(report: PanelReport) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def comparison_sentence(row: pd.Series) -> str:
+    """What a scale's sector comparison says, following its adjusted p: "Sectors differ on
+    this scale" only when the Holm-adjusted p of the test that accounts for areas is below
+    0.05, otherwise "No clear difference between sectors on this scale"."""
+    family = int(row.get("family_size", 1) or 1)
+    adjusted = row.get("p_holm", np.nan)
+    if row.get("test") == "mixed":
+        test = (
+            f"mixed model with area as a random effect, χ²({row['mixed_df']:.0f}) = "
+            f"{row['mixed_chi2']:.2f}, p = {row['mixed_p']:.3g}"
+        )
+    else:
+        test = f"Welch's ANOVA (areas could not be modelled), p = {row['welch_p']:.3g}"
+    holm = f"Holm-adjusted over {family} scales: p = {adjusted:.3g}"
+    if pd.notna(adjusted) and adjusted < 0.05:
+        return f"Sectors differ on this scale ({test}; {holm})."
+    return f"No clear difference between sectors on this scale ({test}; {holm})."
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app.access import AccessDenied
 from app.exports.microdata import MICRODATA_FORMATS
-from app.exports.psychometrics import report_markdown
+from app.exports.psychometrics import comparison_sentence, report_markdown
 from views import figures, state
 from views.errors import sentence
 from views.widgets import require
@@ -78,8 +78,9 @@ st.plotly_chart(
 )
 if scale in report.comparisons.index:
     c = report.comparisons.loc[scale]
-    st.write(
-        f"Sectors differ on this scale: Welch F({c['welch_df1']:.0f}, {c['welch_df2']:.1f}) = "
+    st.write(comparison_sentence(c))
+    st.caption(
+        f"Ignoring areas: Welch F({c['welch_df1']:.0f}, {c['welch_df2']:.1f}) = "
         f"{c['welch_F']:.2f}, p = {c['welch_p']:.3g}; Kruskal–Wallis H = {c['kruskal_H']:.2f}, "
         f"p = {c['kruskal_p']:.3g}; ω² = {c['omega_squared']:.3f}, ε² = {c['epsilon_squared']:.3f}."
     )
