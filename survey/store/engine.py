@@ -26,6 +26,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # REPLACE deletes a row; with this on, that delete meets the DELETE triggers too.
+    cur.execute("PRAGMA recursive_triggers=ON")
     cur.close()
 
 
