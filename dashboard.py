@@ -5,6 +5,9 @@ import streamlit as st
 from views import auth, errors
 
 st.set_page_config(page_title="Sharing Readiness", layout="wide")
+# Also set here, for a dashboard started from another folder than the project's (whose
+# .streamlit/config.toml says the same): every download is an audited, neutralised export.
+st.set_option("client.disableDataExport", True)
 if "survey" in st.query_params:  # a survey link: answered without signing in
     page = st.navigation([st.Page("views/pages/take_survey.py", title="Survey")], position="hidden")
     with errors.shown():

@@ -15,9 +15,11 @@ from sqlalchemy import Engine
 from app import derived, store
 from app.access import AccessDenied
 from app.derived import derive_for
+from app.settings import settings
 from instruments.catalogue import Catalogue
 from survey.ingest import mapping as mappings
 from survey.ingest import sample, web_survey
+from survey.ingest import validate as checks
 from survey.ingest import write as ingest
 from survey.ingest.mapping import (
     ColumnRule,
@@ -27,7 +29,7 @@ from survey.ingest.mapping import (
     MappingReport,
 )
 from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
-from survey.ingest.validate import Validated, preview_frame, problem_frame, validate
+from survey.ingest.validate import Validated, preview_frame, problem_frame
 from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
 from survey.store import audit
 from survey.store.accounts import Account
@@ -71,7 +73,18 @@ def import_file(
     ``options`` are those of :func:`survey.ingest.write.import_file` (``instrument``,
     ``area``, ``wave``, ``area_name``, ``imported_by``, ``progress``, ``data``)."""
     cat = catalogue or store.catalogue()
+    options.setdefault("limits", settings().limits)
     return ingest.import_file(engine, path, catalogue=cat, derive=derive_for(cat), **options)
+
+
+def validate(
+    data: bytes, file_name: str, instrument: str, *, catalogue: Catalogue | None = None, **options
+) -> Validated:
+    """Check a file against ``instrument``, within the configured import limits; nothing is
+    written. ``options``: ``progress``."""
+    cat = catalogue or store.catalogue()
+    options.setdefault("limits", settings().limits)
+    return checks.validate(data, file_name, instrument, catalogue=cat, **options)
 
 
 def check_file(
@@ -91,7 +104,13 @@ def check_file(
     cat = catalogue or store.catalogue()
     if mapping is not None or mappings.recognised(data, file_name, instrument, cat):
         return mappings.validate_mapped(
-            data, file_name, instrument, catalogue=cat, mapping=mapping, progress=progress
+            data,
+            file_name,
+            instrument,
+            catalogue=cat,
+            mapping=mapping,
+            progress=progress,
+            limits=settings().limits,
         )
     return validate(data, file_name, instrument, catalogue=cat, progress=progress)
 

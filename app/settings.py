@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from instruments.catalogue import DEFAULT_DIR
 from instruments.errors import ReadinessError
+from survey.ingest.limits import Limits
 
 DEFAULT_SQLITE = "readiness.db"
 
@@ -35,6 +36,27 @@ class Settings(BaseSettings):
     pseudonym_key: str = Field("", description="secret for the panel's area codes (16+ chars)")
     password: str | None = Field(None, description="password for CLI commands run as --user")
     new_password: str | None = Field(None, description="password for `readiness users add`")
+    # Import limits (survey.ingest.limits): each checked before the part it guards is read.
+    max_file_mb: float = Field(20, gt=0, description="largest import file, in MB")
+    max_rows: int = Field(50_000, ge=1, description="most data rows in an import file")
+    max_columns: int = Field(1_000, ge=1, description="most columns in an import file")
+    max_cells: int = Field(2_500_000, ge=1, description="most cells in an import file")
+    max_cell_chars: int = Field(10_000, ge=1, description="longest cell, in characters")
+    max_xlsx_unpacked_mb: float = Field(200, gt=0, description="largest unpacked workbook, MB")
+    max_xlsx_shared_strings_mb: float = Field(40, gt=0, description="largest shared strings, MB")
+
+    @property
+    def limits(self) -> Limits:
+        """How large an import file may be (:class:`survey.ingest.limits.Limits`)."""
+        return Limits(
+            file_mb=self.max_file_mb,
+            rows=self.max_rows,
+            columns=self.max_columns,
+            cells=self.max_cells,
+            cell_chars=self.max_cell_chars,
+            xlsx_unpacked_mb=self.max_xlsx_unpacked_mb,
+            xlsx_shared_strings_mb=self.max_xlsx_shared_strings_mb,
+        )
 
     @property
     def store_url(self) -> str:

@@ -9,13 +9,17 @@ from sqlalchemy.engine import make_url
 from app.settings import settings
 from instruments.catalogue import Catalogue, default_catalogue
 from survey.store.engine import normalise_url, open_store, schema_version
+from survey.store.grants import GrantError
+from survey.store.grants import grant_app_role as _grant
 from survey.store.readers import latest_import
 
 __all__ = [
+    "GrantError",
     "catalogue",
     "data_version",
     "database_label",
     "database_url",
+    "grant_app_role",
     "open_configured_store",
     "schema_version",
 ]
@@ -43,3 +47,9 @@ def open_configured_store() -> Engine:
 def data_version(engine: Engine) -> int:
     """Grows with every import: part of every cache key, so new evidence is seen at once."""
     return latest_import(engine)
+
+
+def grant_app_role(engine: Engine, role: str) -> list[str]:
+    """Create or refresh the PostgreSQL role the dashboard should connect as (no ownership,
+    the audit log append-only); its password is ``READINESS_NEW_PASSWORD`` when set."""
+    return _grant(engine, role, password=settings().new_password)

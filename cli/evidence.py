@@ -159,3 +159,16 @@ def db_rescore() -> None:
     """Rebuild the derived wave scores from the raw answers (after changing scoring)."""
     count = derived.rescore(engine(), catalogue())
     click.echo(f"Rescored {count} waves from their raw answers")
+
+
+@db.command("grant")
+@click.argument("role")
+def db_grant(role: str) -> None:
+    """PostgreSQL: create ROLE for the dashboard to connect as, owning nothing.
+
+    Run as the owner of the tables (who runs the migrations). ROLE may read and write the
+    evidence but only add to the audit log, and cannot disable its triggers. Its password is
+    READINESS_NEW_PASSWORD when set. Run again after `readiness db upgrade`."""
+    for statement in store.grant_app_role(engine(), role):
+        click.echo(statement)
+    click.echo(f"Connect the dashboard as '{role}' (READINESS_DATABASE_URL).")

@@ -6,6 +6,7 @@ can never disagree."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +15,13 @@ from instruments.schema import InterviewInstrument, SurveyInstrument, WorkshopIn
 if TYPE_CHECKING:
     from instruments.catalogue import Catalogue
 
-_INT = re.compile(r"^\s*[+]?(\d+)(\.0*)?\s*$")
+# A whole number in the digits 0-9; "2.0" (how some tools write whole numbers) is 2.
+_INT = re.compile(r"^([0-9]{1,9})(\.0{1,9})?$")
+# A respondent id is a code, never personal data: not an e-mail address, a phone number or
+# a person's name (two or more capitalised words of letters, "Jane Smith", "O'Neil Ann").
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_PHONE = re.compile(r"^(?:\+|0)[0-9 ()-]{8,}[0-9]$")  # UK style: 0… or +44…
+_NAME = re.compile(r"^[A-Z][a-z'’-]+(?:[ .]+[A-Z][a-z'’-]+)+$")
 _TRUE = {"true", "t", "1", "yes", "y"}
 _FALSE = {"false", "f", "0", "no", "n"}
 MAX_TEXT = 2000
@@ -67,17 +74,19 @@ class Column:
         return "free text" if self.kind == "text" else "identifier (no names)"
 
     def parse(self, raw: str) -> Any:
-        """The value of a non-empty cell, or :class:`ValueProblem` saying why it is not."""
+        """The value of a non-empty cell, or :class:`ValueProblem` saying why it is not.
+
+        Numbers are whole numbers in the digits 0-9 only (``2.0`` is 2): ``３`` or ``٣``
+        (other scripts' digits), ``+3`` (a sign) and ``3.`` (a trailing point) are each
+        named, never read as 3. Codes (identifiers, sectors, options) may not hold control
+        characters; sectors and options are matched after trimming, ignoring case."""
         value = raw.strip()
         if "\x00" in raw:
             raise ValueProblem("contains a NUL character, which cannot be stored")
         if self.kind in {"likert", "count"}:
-            m = _INT.match(value)
-            number = int(m.group(1)) if m else None
-            low = 0 if self.kind == "count" else self.low
-            if number is None or number < low or (self.high is not None and number > self.high):
-                raise ValueProblem(f"expected {self.allowed}")
-            return number
+            return self._whole_number(value)
+        if self.kind in CODE_KINDS and _has_control(value):
+            raise ValueProblem("contains a control character, which a code may not hold")
         if self.kind in {"true_false", "yes_no"}:
             low = value.lower()
             if low in _TRUE:
@@ -86,20 +95,63 @@ class Column:
                 return False
             raise ValueProblem(f"expected {self.allowed}")
         if self.kind in {"sector", "choice"}:
+            value = _matching(value, self.options)
             if value not in self.options:
                 what = "sector" if self.kind == "sector" else "option"
                 raise ValueProblem(f"unknown {what}; expected one of: {', '.join(self.options)}")
             return value
         if self.kind == "pair":
-            parts = value.split(">")
-            if len(parts) != 2 or any(p.strip() not in self.options for p in parts):
+            parts = [_matching(p.strip(), self.options) for p in value.split(">")]
+            if len(parts) != 2 or any(p not in self.options for p in parts):
                 raise ValueProblem(f"unknown sector pair; expected {self.allowed}")
-            return tuple(p.strip() for p in parts)
-        if self.kind == "id" and (not value or len(value) > MAX_ID):
-            raise ValueProblem(f"an identifier must be 1 to {MAX_ID} characters")
+            return tuple(parts)
+        if self.kind == "id":
+            if not value or len(value) > MAX_ID:
+                raise ValueProblem(f"an identifier must be 1 to {MAX_ID} characters")
+            if looks_personal(value):
+                raise ValueProblem(
+                    "looks like personal data (an e-mail address, phone number or name); "
+                    "use a code such as R0042 instead"
+                )
         if len(raw) > self.max_length:
             raise ValueProblem(f"longer than {self.max_length} characters")
         return raw
+
+    def _whole_number(self, value: str) -> int:
+        m = _INT.match(value)
+        number = int(m.group(1)) if m else None
+        low = 0 if self.kind == "count" else self.low
+        if number is not None and low <= number and (self.high is None or number <= self.high):
+            return number
+        if not value.isascii() and any(ch.isdigit() for ch in value):
+            why = "uses digits other than 0-9; "
+        elif value.startswith("+"):
+            why = "has a + sign; "
+        elif value.endswith(".") and value[:-1].isdigit():
+            why = "ends in a decimal point; "
+        else:
+            why = ""
+        raise ValueProblem(f"{why}expected {self.allowed}")
+
+
+CODE_KINDS = {"id", "sector", "choice", "pair", "yes_no", "true_false"}
+
+
+def _has_control(value: str) -> bool:
+    return any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in value)
+
+
+def _matching(value: str, options: tuple[str, ...]) -> str:
+    """The option that ``value`` is, ignoring case (``Police`` is ``police``)."""
+    if value in options:
+        return value
+    folded = value.casefold()
+    return next((o for o in options if o.casefold() == folded), value)
+
+
+def looks_personal(value: str) -> bool:
+    """Whether an identifier looks like an e-mail address, phone number or person's name."""
+    return bool(_EMAIL.search(value) or _PHONE.match(value) or _NAME.match(value))
 
 
 def profile_columns(inst: Any, cat: Catalogue) -> list[Column]:

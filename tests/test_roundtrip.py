@@ -49,7 +49,8 @@ _FREE_TEXT = st.one_of(
 
 def _likert(col: Column) -> st.SearchStrategy[str]:
     number = st.integers(col.low, col.high)
-    form = st.sampled_from(["{}", "{}.0", "+{}", "0{}", "{}.", "{}.00"])
+    # "+3" and "3." are refused as damaged (tests/test_bounded_input.py), not read as 3.
+    form = st.sampled_from(["{}", "{}.0", "0{}", "{}.00"])
     cell = st.builds(lambda n, f, a, b: a + f.format(n) + b, number, form, _pad, _pad)
     return st.one_of(cell, _blank)
 

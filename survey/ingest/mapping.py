@@ -39,6 +39,7 @@ from instruments.catalogue import Catalogue
 from instruments.columns import Column, columns
 from instruments.errors import ReadinessError
 from instruments.forms import option_label
+from survey.ingest.limits import Limits, OverLimit
 from survey.ingest.tables import Table, UnreadableFile, read_table
 from survey.ingest.validate import ImportProblem, Validated, validate
 
@@ -579,6 +580,7 @@ def validate_mapped(
     catalogue: Catalogue,
     mapping: Mapping | None = None,
     progress: Any = None,
+    limits: Limits | None = None,
 ) -> MappedValidated:
     """Bring a file from another tool to the instrument's columns (``mapping``, or the
     KoboToolbox/ODK mapping found from its header) and validate it as any import file.
@@ -589,16 +591,23 @@ def validate_mapped(
             f"the mapping is for instrument '{mapping.instrument}', not '{instrument}'"
         )
     try:
-        table = read_table(data, file_name)
-    except UnreadableFile:
-        v = validate(data, file_name, instrument, catalogue=catalogue)
+        table = read_table(data, file_name, limits)
+    except (UnreadableFile, OverLimit):
+        v = validate(data, file_name, instrument, catalogue=catalogue, limits=limits)
         return MappedValidated(**vars(v))
     if mapping is None:
         mapping = kobo_mapping(table.header, catalogue, instrument)
     mapping.instrument = instrument
     header, rows, numbers, report, problems = apply(table, mapping, catalogue)
     csv_name = Path(file_name).with_suffix(".csv").name
-    v = validate(_csv(header, rows), csv_name, instrument, catalogue=catalogue, progress=progress)
+    v = validate(
+        _csv(header, rows),
+        csv_name,
+        instrument,
+        catalogue=catalogue,
+        progress=progress,
+        limits=limits,
+    )
     v.file_name = file_name
     # Name rows and columns as the user's file does.
     source = {to: h for h, to in report.mapped}

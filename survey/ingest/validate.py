@@ -1,7 +1,9 @@
 """Validating an import file: every cell checked against the instrument, nothing written.
 
 Every problem names the row (as a spreadsheet shows it: the header is row 1), the column,
-the value and the reason."""
+the value (at most :data:`MAX_VALUE` characters of it) and the reason; the same problem in
+many rows is also counted as one group ("column 'q1': 4,912 rows expected whole number 1-5,
+first at row 2"), so a report stays short however bad the file."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ import pandas as pd
 
 from instruments.catalogue import Catalogue, default_catalogue
 from instruments.columns import Column, ValueProblem, columns
+from survey.ingest.limits import Limits, OverLimit
 from survey.ingest.tables import UnreadableFile, read_table
 
 Progress = Callable[[str, int, int], None]
 MAX_PROBLEMS = 500
+MAX_VALUE = 80
 CHUNK = 2000
 
 
@@ -38,6 +42,30 @@ class ImportProblem:
         return f"{head}:{value} {self.reason}"
 
 
+def shorten(value: str | None) -> str | None:
+    """At most :data:`MAX_VALUE` characters of a value, marked when cut."""
+    if value is None or len(value) <= MAX_VALUE:
+        return value
+    return value[: MAX_VALUE - 1] + "…"
+
+
+@dataclass
+class ProblemGroup:
+    """Every problem with the same column and reason: how many, and the first."""
+
+    first: ImportProblem
+    count: int = 1
+
+    def __str__(self) -> str:
+        if self.count == 1:
+            return str(self.first)
+        p = self.first
+        where = f"column '{p.column}'" if p.column else "file"
+        at = f", first at row {p.row}" if p.row else ""
+        value = f" (value '{p.value}')" if p.value not in (None, "") else ""
+        return f"{where}: {self.count:,} rows {p.reason}{at}{value}"
+
+
 @dataclass
 class Validated:
     """A file that has been checked: its rows parsed, or the problems found."""
@@ -52,6 +80,13 @@ class Validated:
     numbers: list[int] = field(default_factory=list)  # each row's number in the file
     problems: list[ImportProblem] = field(default_factory=list)
     truncated: bool = False
+    # Every problem (not only the first MAX_PROBLEMS), grouped by column and reason.
+    groups: dict[tuple[str | None, str], ProblemGroup] = field(default_factory=dict)
+
+    @property
+    def summary(self) -> list[str]:
+        """One line per kind of problem, in the order first met."""
+        return [str(g) for g in self.groups.values()]
 
     @property
     def ok(self) -> bool:
@@ -69,21 +104,29 @@ def validate(
     *,
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
+    limits: Limits | None = None,
 ) -> Validated:
-    """Check every cell of a file against the instrument; write nothing."""
+    """Check every cell of a file against the instrument; write nothing. A file over one
+    of ``limits`` is one problem naming that limit."""
     cat = catalogue or default_catalogue()
     inst = cat.get(instrument)
     v = Validated(file_name, hashlib.sha256(data).hexdigest(), inst.key, inst.version, inst.kind)
 
     def problem(row: int | None, col: str | None, value: str | None, reason: str) -> None:
+        found = ImportProblem(row, col, shorten(value), reason)
+        group = v.groups.get((col, reason))
+        if group is None:
+            v.groups[col, reason] = ProblemGroup(found)
+        else:
+            group.count += 1
         if len(v.problems) < MAX_PROBLEMS:
-            v.problems.append(ImportProblem(row, col, value, reason))
+            v.problems.append(found)
         else:
             v.truncated = True
 
     try:
-        table = read_table(data, file_name)
-    except UnreadableFile as exc:
+        table = read_table(data, file_name, limits)
+    except (UnreadableFile, OverLimit) as exc:
         problem(None, None, None, str(exc))
         return v
     if not table.header or not table.rows:
@@ -107,12 +150,18 @@ def validate(
     # does not hide the rest: every problem of every kind is reported in one pass. A
     # missing column is reported once (above), not again on every row.
     absent = {c for c in spec if c not in seen_cols}
+    short = dict(table.short_rows)
     keys: dict[str, int] = {}
     total = len(table.rows)
     for i, cells in enumerate(table.rows):
         rownum = table.numbers[i]
         if len(cells) > len(table.header):
             problem(rownum, None, None, "the row has more cells than the header has columns")
+            continue
+        if rownum in short:
+            width = len(table.header)
+            reason = f"the row has fewer fields than the header's {width} (is the file cut off?)"
+            problem(rownum, None, f"{short[rownum]} fields", reason)
             continue
         raw = dict(zip(table.header, cells, strict=True))
         parsed = _parse_row(raw, spec, rownum, problem, absent)

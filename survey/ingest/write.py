@@ -7,15 +7,17 @@ hands in, so the store never holds answers without their derived figures."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from instruments.catalogue import Catalogue, default_catalogue
 from instruments.errors import ReadinessError
+from survey.ingest.limits import MB, Limits, OverLimit, mb
 from survey.ingest.validate import (
     CHUNK,
     MAX_PROBLEMS,
@@ -54,11 +56,18 @@ class Derive(Protocol):
 class ImportRejected(ReadinessError):
     """The file has problems; nothing was imported."""
 
-    def __init__(self, problems: list[ImportProblem], truncated: bool = False):
+    def __init__(
+        self,
+        problems: list[ImportProblem],
+        truncated: bool = False,
+        summary: list[str] | None = None,
+        total: int | None = None,
+    ):
         self.problems = problems
-        more = " (first 500 shown)" if truncated else ""
-        lines = "\n".join(f"  {p}" for p in problems)
-        super().__init__(f"{len(problems)} problem(s){more}; nothing was imported:\n{lines}")
+        total = total if total is not None else len(problems)
+        self.summary = summary if summary is not None else [str(p) for p in problems]
+        lines = "\n".join(f"  {line}" for line in self.summary)
+        super().__init__(f"{total:,} problem(s); nothing was imported:\n{lines}")
 
 
 class AlreadyImported(ReadinessError):
@@ -110,12 +119,19 @@ def write(
             wave=wave,
             problems=len(v.problems),
         )
-        raise ImportRejected(v.problems, v.truncated)
+        total = sum(g.count for g in v.groups.values()) or None
+        raise ImportRejected(v.problems, v.truncated, v.summary or None, total)
+    area, wave = area.strip(), wave.strip()
+    area_name = area_name.strip() if area_name is not None else None
     labels = [("area code", area, 40), ("wave label", wave, 40), ("area name", area_name, 200)]
     bad = [
         ImportProblem(None, None, value, f"the {what} must be 1 to {limit} characters")
         for what, value, limit in labels
-        if value is not None and not (0 < len(value.strip()) <= limit)
+        if value is not None and not (0 < len(value) <= limit)
+    ] + [
+        ImportProblem(None, None, value, f"the {what} contains a control character")
+        for what, value, _ in labels
+        if value is not None and any(unicodedata.category(ch) in {"Cc", "Cf"} for ch in value)
     ]
     if bad:
         raise ImportRejected(bad)
@@ -127,8 +143,14 @@ def write(
         ).first()
         if earlier is not None:
             raise AlreadyImported(_describe(session, earlier))
-        area_obj = _get_or_create(session, Area, {"name": area_name or area}, code=area)
-        wave_obj = _get_or_create(session, Wave, area_id=area_obj.id, label=wave)
+        area_obj = _existing(session, Area, Area.code, area) or _get_or_create(
+            session, Area, {"name": area_name or area}, code=area
+        )
+        area = area_obj.code
+        wave_obj = _existing(
+            session, Wave, Wave.label, wave, Wave.area_id == area_obj.id
+        ) or _get_or_create(session, Wave, area_id=area_obj.id, label=wave)
+        wave = wave_obj.label
         taken = set(
             session.scalars(
                 select(Response.respondent_key).where(
@@ -179,6 +201,13 @@ def write(
             batch=batch.id,
         )
         return ImportResult(batch.id, total, area, wave, inst.key, inst.version)
+
+
+def _existing(session: Session, model: type, column: Any, code: str, *where: Any) -> Any:
+    """The row whose code is ``code`` ignoring case and surrounding spaces (``ash`` and
+    ``ASH `` are the area ``ASH``); None if there is none."""
+    stmt = select(model).where(func.lower(column) == code.lower(), *where)
+    return session.scalars(stmt.order_by(model.id)).first()
 
 
 def _describe(session: Session, batch: ImportBatch) -> str:
@@ -329,6 +358,7 @@ def import_file(
     catalogue: Catalogue | None = None,
     progress: Progress | None = None,
     data: bytes | None = None,
+    limits: Limits | None = None,
     **where: Any,
 ) -> ImportResult:
     """Validate then import one file (``data``, or the file at ``path``); ``where`` are
@@ -336,12 +366,19 @@ def import_file(
     Raises :class:`ImportRejected` or :class:`AlreadyImported`; in either case nothing is
     written."""
     path = Path(path)
+    limits = limits or Limits()
     if data is None:
         try:
+            size = path.stat().st_size
+            if size > limits.file_bytes:  # refused before a byte of it is read
+                too_big = OverLimit(
+                    f"the file is {mb(size / MB)}", mb(limits.file_mb), "max_file_mb"
+                )
+                raise ImportRejected([ImportProblem(None, None, None, str(too_big))])
             data = path.read_bytes()
         except OSError as exc:
             raise ImportRejected(
                 [ImportProblem(None, None, None, f"cannot read file: {exc.strerror}")]
             ) from None
-    v = validate(data, path.name, instrument, catalogue=catalogue, progress=progress)
+    v = validate(data, path.name, instrument, catalogue=catalogue, progress=progress, limits=limits)
     return write(engine, v, catalogue=catalogue, progress=progress, **where)

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select, update
 from sqlalchemy.orm import Session
 
 from instruments.errors import ReadinessError
@@ -187,51 +187,84 @@ def has_users(engine: Engine) -> bool:
         return bool(conn.execute(select(func.count()).select_from(User)).scalar_one())
 
 
-def _aware(moment: datetime | None) -> datetime | None:
-    return moment.replace(tzinfo=UTC) if moment and moment.tzinfo is None else moment
-
-
 def authenticate(
     engine: Engine, username: str, password: str, *, now: datetime | None = None
 ) -> Account:
     """Check a password. Repeated failures lock the account; every attempt is audited.
 
-    The failure is committed (count, lock, audit entry) before :class:`LoginError` is
-    raised, so a refused attempt is never rolled back."""
+    Each attempt first claims one of the :data:`MAX_FAILURES` allowed tries in a single
+    atomic ``UPDATE … SET failed_logins = failed_logins + 1 … RETURNING`` (the database
+    serialises it: a row lock on PostgreSQL, the write lock on SQLite), and only a claimed
+    attempt has its password checked. However many wrong guesses arrive at once, exactly
+    :data:`MAX_FAILURES` are checked and the rest are refused as locked. A right password
+    gives the claim back (the count returns to 0); the last claimed wrong one starts the
+    lock. The outcome (count, lock, audit entry) is committed before :class:`LoginError`
+    is raised, so a refused attempt is never rolled back."""
     now = now or datetime.now(UTC)
-    account, why = None, None
+    name = username.strip()
+    with engine.connect() as conn:
+        user = conn.execute(
+            select(User.id, User.username, User.password_hash, User.disabled).where(
+                User.username == name
+            )
+        ).first()
+    actor = user.username if user else (name[:100] or "?")
+    if user is None or user.password_hash is None or user.disabled:
+        _verify(_DUMMY_HASH, password)  # as long as a real check: the time tells nothing
+        why = "disabled" if user is not None and user.disabled else "unknown user"
+        return _refuse(engine, actor, why)
+    claimed = _claim_attempt(engine, user.id, now)
+    if claimed is None:
+        _verify(_DUMMY_HASH, password)
+        return _refuse(engine, actor, "locked")
+    if not _verify(user.password_hash, password):
+        why = "wrong password"
+        if claimed >= MAX_FAILURES:
+            why = "wrong password; account locked"
+        return _refuse(engine, actor, why)
+    values: dict = {"failed_logins": 0, "locked_until": None}
+    if _HASHER.check_needs_rehash(user.password_hash):
+        values["password_hash"] = _HASHER.hash(password)
     with Session(engine) as session, session.begin():
-        user = session.scalars(select(User).where(User.username == username.strip())).first()
-        actor = user.username if user else (username.strip()[:100] or "?")
-        locked = _aware(user.locked_until) if user else None
-        stored = user.password_hash if user is not None else None
-        correct = _verify(stored or _DUMMY_HASH, password) and stored is not None
-        if user is None or user.password_hash is None:
-            why = "unknown user"
-        elif user.disabled:
-            why = "disabled"
-        elif locked and locked > now:
-            why = "locked"
-        elif not correct:
-            why = "wrong password"
-            user.failed_logins = (user.failed_logins or 0) + 1
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = now + LOCK_FOR
-                user.failed_logins = 0
-                why = "wrong password; account locked"
-        else:
-            user.failed_logins = 0
-            user.locked_until = None
-            if _HASHER.check_needs_rehash(user.password_hash):
-                user.password_hash = _HASHER.hash(password)
-            account = _account(user)
-        if account is None:
-            audit.record(session.connection(), actor, "login_failed", why=why)
-        else:
-            audit.record(session.connection(), actor, "login", method="password")
-    if account is None:
-        raise LoginError("wrong user name or password, or the account is locked or disabled")
-    return account
+        session.execute(update(User).where(User.id == user.id).values(**values))
+        audit.record(session.connection(), actor, "login", method="password")
+        return _account(session.get_one(User, user.id))
+
+
+_REFUSED = "wrong user name or password, or the account is locked or disabled"
+
+
+def _claim_attempt(engine: Engine, user_id: int, now: datetime) -> int | None:
+    """Count one attempt atomically; the attempt's number, or None while locked.
+
+    An attempt is allowed while the account is not locked and fewer than
+    :data:`MAX_FAILURES` are counted, or once a lock has run out (the count then starts
+    again at 1)."""
+    expired = User.locked_until.is_not(None) & (User.locked_until <= now)
+    count = case((expired, 1), else_=User.failed_logins + 1)
+    stmt = (
+        update(User)
+        .where(
+            User.id == user_id,
+            User.disabled.is_(False),
+            User.locked_until.is_(None) | expired,
+            (User.failed_logins < MAX_FAILURES) | expired,
+        )
+        .values(
+            failed_logins=count,
+            # The try that reaches the limit locks at once, before its password is checked:
+            # the lock holds even if that check never finishes, and a right password lifts it.
+            locked_until=case((count >= MAX_FAILURES, now + LOCK_FOR), else_=None),
+        )
+        .returning(User.failed_logins)
+    )
+    with engine.begin() as conn:
+        return conn.execute(stmt).scalar_one_or_none()
+
+
+def _refuse(engine: Engine, actor: str, why: str) -> Account:
+    audit.record(engine, actor, "login_failed", why=why)
+    raise LoginError(_REFUSED)
 
 
 def _verify(hashed: str, password: str) -> bool:

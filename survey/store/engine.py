@@ -26,15 +26,23 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    # REPLACE deletes a row; with this on, that delete meets the DELETE triggers too.
+    cur.execute("PRAGMA recursive_triggers=ON")
     cur.close()
+
+
+# How long a SQLite connection waits for another's write to finish before giving up. An
+# import of a national file holds the write lock for seconds; a login or a read waits.
+SQLITE_BUSY_SECONDS = 60
 
 
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
-    engine = create_engine(url, future=True)
-    if engine.dialect.name == "sqlite":
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
-    return engine
+        return engine
+    return create_engine(url)
 
 
 def _alembic_config(engine: Engine) -> Config:
