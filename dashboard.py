@@ -4,8 +4,9 @@ import streamlit as st
 
 from views import auth, errors
 
-st.set_page_config(page_title="Sharing Readiness", layout="wide")
-if "survey" in st.query_params:  # a survey link: answered without signing in
+respondent = "survey" in st.query_params  # a survey link: answered without signing in
+st.set_page_config(page_title="Sharing Readiness", layout="centered" if respondent else "wide")
+if respondent:
     page = st.navigation([st.Page("views/pages/take_survey.py", title="Survey")], position="hidden")
     with errors.shown():
         page.run()

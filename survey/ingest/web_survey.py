@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -19,10 +19,11 @@ from urllib.parse import urljoin, urlsplit
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
+from instruments import wording
 from instruments.catalogue import Catalogue, default_catalogue
 from instruments.columns import Column, columns, trust_item_id
 from instruments.errors import ReadinessError, UnknownInstrumentError
-from instruments.forms import DONT_KNOW, OPTION_LABELS, form_file
+from instruments.forms import DONT_KNOW, form_file
 from instruments.kinds import SURVEY
 from survey.ingest.validate import ImportProblem, validate
 from survey.ingest.write import Derive, ImportRejected, write
@@ -226,18 +227,21 @@ class Step:
     labels: tuple[str, ...] = ()
 
 
-def survey_steps(cat: Catalogue, key: str) -> list[Step]:
-    """The profile first, then every scale in the instrument's order, then open text."""
+def survey_steps(cat: Catalogue, key: str, lang: str = wording.ENGLISH) -> list[Step]:
+    """The profile first, then every scale in the instrument's order, then open text; every
+    title, question and answer label in ``lang`` (the option codes never change)."""
     inst = cat.get(key)
-    spec = {c.id: c for c in columns(cat, key)}
+    words = wording.texts(cat, inst, lang)
+    spec = {c.id: replace(c, text=words.get(c.id, c.text)) for c in columns(cat, key)}
     profile = tuple(c for c in spec.values() if c.group == "profile" and c.kind != "id")
-    steps = [Step("profile", "profile", "About you", str(inst.description), profile)]
+    title, intro = _step_text(inst.profile_step, "About you", inst.description, lang)
+    steps = [Step("profile", "profile", title, intro, profile)]
     for scale in inst.scales:
-        text = str(scale.description or "")
+        title, intro = _step_text(scale.step, scale.title, scale.description, lang)
         if scale.kind == "trust" and inst.trust is not None:
             trust = tuple(c for c in spec.values() if c.scale == scale.id)
-            opts, labels = _likert(inst, inst.trust.response)
-            steps.append(Step("trust", "trust", str(scale.title), text, trust, opts, labels))
+            opts, labels = _likert(inst, inst.trust.response, lang)
+            steps.append(Step("trust", "trust", title, intro, trust, opts, labels))
             continue
         items = [i for i in inst.items if i.scale == scale.id]
         if not items:
@@ -245,22 +249,34 @@ def survey_steps(cat: Catalogue, key: str) -> list[Step]:
         cols = tuple(spec[i.id] for i in items)
         if scale.kind == "knowledge":
             opts = ("true", "false", DONT_KNOW)
-            labels = tuple(OPTION_LABELS[o] for o in opts)
-            steps.append(Step(scale.id, "knowledge", str(scale.title), text, cols, opts, labels))
+            labels = tuple(wording.option_label(cat, inst, "choice", o, lang) for o in opts)
+            steps.append(Step(scale.id, "knowledge", title, intro, cols, opts, labels))
         else:
-            opts, labels = _likert(inst, items[0].response)
-            steps.append(Step(scale.id, "likert", str(scale.title), text, cols, opts, labels))
+            opts, labels = _likert(inst, items[0].response, lang)
+            steps.append(Step(scale.id, "likert", title, intro, cols, opts, labels))
     open_cols = tuple(c for c in spec.values() if c.group == "open")
     if open_cols:
         note = "Please do not include names or anything else that could identify a person."
-        steps.append(Step("open", "open", "In your own words", note, open_cols))
+        title, intro = _step_text(inst.open_step, "In your own words", note, lang)
+        steps.append(Step("open", "open", title, intro, open_cols))
     return steps
 
 
-def _likert(inst: Any, response: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _step_text(step: Any, title: Any, intro: Any, lang: str) -> tuple[str, str]:
+    """A step's title and introduction: the instrument's words for respondents, else the
+    construct's own title and description."""
+    if step is not None:
+        return wording.say(step.title, lang), wording.say(step.intro, lang)
+    return wording.say(title, lang), wording.say(intro, lang)
+
+
+def _likert(inst: Any, response: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rs = inst.response_scales[response]
     opts = tuple(str(n) for n in range(1, rs.points + 1))
-    labels = tuple(str((rs.labels or {}).get(n, n)) for n in range(1, rs.points + 1))
+    given = rs.labels or {}
+    labels = tuple(
+        wording.say(given[n], lang) if n in given else str(n) for n in range(1, rs.points + 1)
+    )
     return opts, labels
 
 
