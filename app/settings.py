@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     pseudonym_key: str = Field("", description="secret for the panel's area codes (16+ chars)")
     password: str | None = Field(None, description="password for CLI commands run as --user")
     new_password: str | None = Field(None, description="password for `readiness users add`")
+    draft_days: int = Field(
+        14, ge=1, le=365, description="days a web respondent's unfinished answers are kept"
+    )
 
     @property
     def store_url(self) -> str:

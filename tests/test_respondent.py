@@ -6,17 +6,18 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import shutil
 from pathlib import Path
 
 import pytest
 import streamlit as st
-from helpers import filled_rows, write_csv
+from helpers import count_rows, filled_rows, write_csv
 from streamlit.testing.v1 import AppTest
 
 from app.evidence import import_file
 from instruments import wording
-from survey.ingest import web_survey
+from survey.ingest import drafts, web_survey
 from survey.store.engine import open_store
 from views import chrome
 
@@ -156,3 +157,64 @@ def test_trust_sectors_are_offered_by_their_names(link):
 
 def keys(at: AppTest) -> set[str]:
     return {b.key for b in at.button}
+
+
+# --- resuming -----------------------------------------------------------------------------
+
+
+def resume_code(at: AppTest) -> str:
+    (note,) = [i.value for i in at.info if "resume code" in i.value]
+    return re.search(r"[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}", note).group(0)
+
+
+def test_a_reload_carries_on_where_the_respondent_left_off(link):
+    engine, token = link
+    seeded = count_rows(engine)["responses"]
+    at = open_survey(token)
+    assert not [i for i in at.info if "resume code" in i.value]  # nothing saved yet
+    answer_profile(at)
+    at.radio(key="q_lead_1").set_value("2")
+    at.button(key="survey_next").click().run()
+    at.button(key="survey_go_on").click().run()
+    code = resume_code(at)
+    assert count_rows(engine)["responses"] == seeded  # a draft is no evidence
+
+    again = open_survey(token, resume=code)  # the address after a reload carries the code
+    assert not again.exception
+    assert again.header[0].value == "Working towards the same goals"
+    again.button(key="survey_back").click().run()
+    assert again.radio(key="q_lead_1").value == "2"
+    again.button(key="survey_back").click().run()
+    assert again.selectbox(key="q_sector").value == "police"
+
+
+def test_a_code_noted_on_paper_can_be_typed_in(link):
+    _, token = link
+    at = open_survey(token)
+    answer_profile(at)
+    code = resume_code(at)
+
+    fresh = open_survey(token)
+    fresh.text_input(key="survey_resume_code").input("nope").run()
+    fresh.button(key="survey_resume").click().run()
+    assert "That resume code is not known, or it has expired." in [e.value for e in fresh.error]
+    fresh.text_input(key="survey_resume_code").input(code.lower().replace("-", " "))
+    fresh.button(key="survey_resume").click().run()
+    assert fresh.header[0].value == "Leaders and managers" and not fresh.error
+
+
+def test_submitting_ends_the_draft(link, catalogue):
+    engine, token = link
+    seeded = count_rows(engine)["responses"]
+    at = open_survey(token)
+    answer_profile(at)
+    code = resume_code(at)
+    steps = web_survey.survey_steps(catalogue, "staff_survey")
+    for _ in steps[1:-1]:
+        at.button(key="survey_next").click().run()
+        if "survey_go_on" in keys(at):
+            at.button(key="survey_go_on").click().run()
+    at.button(key="survey_submit").click().run()
+    assert at.success[0].value.startswith("Thank you")
+    assert count_rows(engine)["responses"] == seeded + 1
+    assert drafts.load_draft(engine, token, code) is None

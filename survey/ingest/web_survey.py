@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -61,6 +61,9 @@ class Link:
     instrument: str
     created_by: str
     created_at: datetime
+    expires_at: datetime | None = None
+    max_responses: int | None = None
+    responses: int = 0
 
 
 # --- survey links -------------------------------------------------------------------------
@@ -74,9 +77,17 @@ def open_link(
     created_by: str,
     *,
     catalogue: Catalogue | None = None,
+    expires_at: datetime | None = None,
+    max_responses: int | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """Open ``wave`` of ``area`` to web respondents; the new link's token."""
+    """Open ``wave`` of ``area`` to web respondents; the new link's token. The link stops
+    taking answers at ``expires_at`` and after ``max_responses`` answers, when given."""
     area, wave = area.strip(), wave.strip()
+    if expires_at is not None and _aware(expires_at) <= (now or utcnow()):
+        raise LinkError("the link's closing date must be in the future")
+    if max_responses is not None and max_responses < 1:
+        raise LinkError("a link's response limit must be at least 1")
     for what, value in (("area code", area), ("wave label", wave)):
         if not 0 < len(value) <= MAX_LABEL:
             raise LinkError(f"the {what} must be 1 to {MAX_LABEL} characters")
@@ -97,6 +108,8 @@ def open_link(
                 instrument_key=inst.key,
                 created_by=created_by[:100],
                 created_at=utcnow(),
+                expires_at=expires_at,
+                max_responses=max_responses,
             )
         )
     return token
@@ -114,6 +127,11 @@ def close_link(engine: Engine, token: str) -> None:
         raise LinkNotOpen("this survey link is not open")
 
 
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the store writes UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _link_rows(engine: Engine, *where: Any) -> list[Link]:
     stmt = select(
         SurveyLink.id,
@@ -123,24 +141,55 @@ def _link_rows(engine: Engine, *where: Any) -> list[Link]:
         SurveyLink.instrument_key,
         SurveyLink.created_by,
         SurveyLink.created_at,
+        SurveyLink.expires_at,
+        SurveyLink.max_responses,
+        SurveyLink.responses,
     ).where(SurveyLink.closed_at.is_(None), *where)
     with engine.connect() as conn:
-        return [Link(*row) for row in conn.execute(stmt.order_by(SurveyLink.id))]
+        rows = [Link(*row) for row in conn.execute(stmt.order_by(SurveyLink.id))]
+    return [replace(lk, expires_at=_aware(lk.expires_at)) if lk.expires_at else lk for lk in rows]
+
+
+def _taking_answers(lk: Link, now: datetime) -> bool:
+    if lk.expires_at is not None and lk.expires_at <= now:
+        return False
+    return lk.max_responses is None or lk.responses < lk.max_responses
 
 
 def open_links(engine: Engine) -> pd.DataFrame:
-    """Every open link, oldest first: token, area, wave, instrument, created_by, created_at."""
+    """Every open link, oldest first: token, area, wave, instrument, created_by, created_at,
+    expires_at and max_responses (empty when not set), and the responses it has taken."""
     names = ["token", "area", "wave", "instrument", "created_by", "created_at"]
+    names += ["expires_at", "max_responses", "responses"]
     rows = [[getattr(lk, n) for n in names] for lk in _link_rows(engine)]
     return pd.DataFrame(rows, columns=names)
 
 
-def link(engine: Engine, token: str | None) -> Link | None:
-    """The open link with ``token``; None when it is unknown or closed."""
+def link(engine: Engine, token: str | None, now: datetime | None = None) -> Link | None:
+    """The link with ``token`` if it takes answers; None when it is unknown, closed, past
+    its closing date or full."""
     if not token or len(token) > 64:
         return None
     found = _link_rows(engine, SurveyLink.token == token)
-    return found[0] if found else None
+    if not found or not _taking_answers(found[0], now or utcnow()):
+        return None
+    return found[0]
+
+
+def _reserve(engine: Engine, link_id: int, by: int) -> bool:
+    """Count one more (``by=1``) or one fewer (``by=-1``) answer on the link, atomically;
+    False when the link is already full."""
+    stmt = (
+        update(SurveyLink)
+        .where(SurveyLink.id == link_id)
+        .values(responses=SurveyLink.responses + by)
+    )
+    if by > 0:
+        stmt = stmt.where(
+            (SurveyLink.max_responses.is_(None)) | (SurveyLink.responses < SurveyLink.max_responses)
+        )
+    with engine.begin() as conn:
+        return bool(conn.execute(stmt).rowcount)
 
 
 def link_url(token: str, page_url: str | None = None) -> str:
@@ -182,6 +231,8 @@ def submit_response(
     checked = validate(data, WEB_FILE, inst.key, catalogue=cat)
     if not checked.ok:
         raise SubmissionRefused(_sentences(checked.problems, spec), checked.problems)
+    if not _reserve(engine, found.id, 1):
+        raise LinkNotOpen("this survey link has taken all the answers it was opened for")
     try:
         write(
             engine,
@@ -193,7 +244,11 @@ def submit_response(
             derive=derive,
         )
     except ImportRejected as exc:
+        _reserve(engine, found.id, -1)
         raise SubmissionRefused(_sentences(exc.problems, spec), exc.problems) from None
+    except BaseException:
+        _reserve(engine, found.id, -1)
+        raise
 
 
 def _sentences(problems: Iterable[ImportProblem], spec: Mapping[str, Column]) -> list[str]:

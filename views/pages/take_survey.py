@@ -3,7 +3,8 @@
 One step at a time, nothing preselected, in English or Welsh (chosen on the first step).
 Every word comes from the instrument (:mod:`instruments.wording`). A required question left
 blank is named and marked; blank answers elsewhere get one gentle prompt, never a block.
-The answers are saved, on submit, as one anonymous response
+Every step saves the answers so far under a resume code (in the address too, so a reload
+carries on); only submitting saves them as one anonymous response
 (:func:`app.collection.submit_response`)."""
 
 from __future__ import annotations
@@ -18,9 +19,26 @@ from views import chrome, state
 
 SECTORS = "q_trust_sectors"
 LANG = "survey_lang"
+CODE = "survey_resume_code"
+KEPT = ("values", "sectors", "prompted")  # what a draft keeps of the page's state
 engine = state.engine()
 cat = state.catalogue()
 token = st.query_params.get("survey", "")
+
+
+def resumed(code: str | None) -> bool:
+    """Carry on from the draft saved under ``code``, if this link has one."""
+    draft = collection.load_draft(engine, token, code)
+    if draft is None:
+        return False
+    run.update({k: draft.answers.get(k, run[k]) for k in KEPT if k in draft.answers})
+    run.update(step=draft.step, lang=draft.language, code=draft.code, missing=[], blank=0)
+    for key in [k for k in st.session_state if str(k).startswith("q_")]:
+        del st.session_state[key]  # the widgets take the draft's answers
+    st.query_params["resume"] = draft.code
+    return True
+
+
 run = st.session_state.get("survey_run")
 if run is None or run["token"] != token:  # a new link starts afresh
     first = st.query_params.get("lang", wording.ENGLISH)
@@ -29,9 +47,14 @@ if run is None or run["token"] != token:  # a new link starts afresh
         "token": token,
         "step": 0,
         "values": {},
+        "sectors": [],
         "lang": lang,
         "prompted": [],
     }
+    given = st.query_params.get("resume")
+    if given and not resumed(given):  # after a reload, the address carries the code
+        run["resume_failed"] = True
+        del st.query_params["resume"]
 chrome.respondent_frame()
 link = collection.link(engine, token)
 inst = cat.get(link.instrument) if link is not None else cat.survey
@@ -85,6 +108,27 @@ def blanks(step: Step) -> int:
     return sum(1 for c in asked(step) if c.id not in run["values"])
 
 
+def save() -> None:
+    """Keep the answers so far under the respondent's resume code (a new one the first
+    time), and put the code in the address so that a reload carries on."""
+    try:
+        run["code"] = collection.save_draft(
+            engine,
+            token,
+            run.get("code"),
+            step=run["step"],
+            language=run["lang"],
+            answers={k: run[k] for k in KEPT},
+        )
+    except collection.DraftError:
+        return  # the link has just closed: the page says so when it is drawn
+    st.query_params["resume"] = run["code"]
+
+
+def resume() -> None:
+    run["resume_failed"] = not resumed(st.session_state.get(CODE))
+
+
 def move(by: int) -> None:
     step = steps[run["step"]]
     harvest(step)
@@ -101,12 +145,14 @@ def move(by: int) -> None:
             run["blank"] = left
             return
     run["step"] = min(max(run["step"] + by, 0), len(steps) - 1)
+    save()
 
 
 def go_on() -> None:
     """Continue past the blank-answer prompt."""
     run["blank"] = 0
     run["step"] = min(run["step"] + 1, len(steps) - 1)
+    save()
 
 
 def stay() -> None:
@@ -181,6 +227,8 @@ def submit() -> None:
             run["step"] = where[0]
         st.rerun()
     else:
+        collection.discard_draft(engine, run.get("code"))
+        st.query_params.pop("resume", None)
         run["done"] = True
         st.rerun()
 
@@ -198,6 +246,12 @@ if i == 0 and wording.has_welsh(inst):
         key=LANG,
         on_change=choose_language,
     )
+if i == 0 and not run.get("code"):
+    with st.expander(say("resume_enter"), expanded=bool(run.get("resume_failed"))):
+        st.text_input(say("resume_label"), key=CODE, max_chars=20)
+        st.button(say("resume_button"), key="survey_resume", on_click=resume)
+        if run.get("resume_failed"):
+            st.error(say("resume_unknown"))
 st.progress((i + 1) / len(steps), text=say("progress", step=i + 1, steps=len(steps)))
 st.header(step.title, anchor=False)
 chrome.step_opened(i)
@@ -222,3 +276,6 @@ if i < len(steps) - 1:
     forward.button(say("next"), key="survey_next", on_click=move, args=(1,), type="primary")
 elif forward.button(say("submit"), key="survey_submit", type="primary"):
     submit()
+if run.get("code"):
+    st.info(say("resume_code", code=run["code"]))
+    st.caption(say("resume_expiry", days=collection.draft_days()))
