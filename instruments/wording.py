@@ -9,7 +9,10 @@ the English a folder without them falls back to."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from instruments.schema import SurveyInstrument, Text
 
@@ -113,46 +116,39 @@ def texts(cat: Catalogue, inst: SurveyInstrument, lang: str = ENGLISH) -> dict[s
     return out
 
 
-def untranslated(cat: Catalogue, inst: SurveyInstrument) -> list[str]:
-    """Every text of the survey and of the respondent pages that has no Welsh, named by
-    where it is (empty when the translation is complete)."""
-    missing: list[str] = []
-
-    def need(where: str, text: Text | None) -> None:
-        if text is None or not text.cy:
-            missing.append(where)
-
-    need("title", inst.title)
-    need("description", inst.description)
-    for f in inst.profile:
-        need(f"profile '{f.id}'", f.text)
-    for key, rs in inst.response_scales.items():
-        for n, label in (rs.labels or {}).items():
-            need(f"response scale '{key}' label {n}", label)
-    for p in inst.pillars:
-        need(f"pillar '{p.id}' title", p.title)
-    for sc in inst.scales:
-        need(f"scale '{sc.id}' title", sc.title)
-        need(f"scale '{sc.id}' description", sc.description)
-        need(f"scale '{sc.id}' step title", sc.step.title if sc.step else None)
-        need(f"scale '{sc.id}' step intro", sc.step.intro if sc.step else None)
-    for i in inst.items:
-        need(f"item '{i.id}'", i.text)
-    for f in inst.trust.facets if inst.trust else []:
-        need(f"trust facet '{f.id}'", f.text)
-    for q in inst.open_questions:
-        need(f"open question '{q.id}'", q.text)
-    for name, step in (("profile step", inst.profile_step), ("open step", inst.open_step)):
-        need(f"{name} title", step.title if step else None)
-        need(f"{name} intro", step.intro if step else None)
-    need("trust question", inst.trust_question)
-    options = {o for f in inst.profile if f.type == "choice" for o in f.options or ()}
-    options |= {"yes", "no", "true", "false", "dont_know"}
-    for option in sorted(options):
-        need(f"option label '{option}'", inst.option_labels.get(option))
-    for key in RESPONDENT_MESSAGES:
-        need(f"message '{key}'", inst.messages.get(key))
+def untranslated(cat: Catalogue, inst: BaseModel) -> list[str]:
+    """Every text of an instrument (and, for a survey, of the respondent pages: step
+    titles, answer labels, messages; and the sector names) that has no Welsh, named by
+    where it is; empty when the translation is complete."""
+    missing = [where for where, text in _texts(inst, "") if not text.cy]
+    if isinstance(inst, SurveyInstrument):
+        for sc in inst.scales:
+            if sc.step is None:
+                missing.append(f"scales.{sc.id}.step")
+        for name in ("profile_step", "open_step", "trust_question"):
+            if getattr(inst, name) is None:
+                missing.append(name)
+        options = {o for f in inst.profile if f.type == "choice" for o in f.options or ()}
+        options |= {"yes", "no", "true", "false", "dont_know"}
+        missing += [f"option_labels.{o}" for o in sorted(options - set(inst.option_labels))]
+        missing += [f"messages.{k}" for k in RESPONDENT_MESSAGES if k not in inst.messages]
     for s in cat.sectors.sectors:
         if not (s.short_cy and s.name_cy):
-            missing.append(f"sector '{s.code}'")
+            missing.append(f"sectors.{s.code}")
     return missing
+
+
+def _texts(node: Any, where: str) -> Iterator[tuple[str, Text]]:
+    """Every :class:`Text` inside ``node`` (a model, list or mapping), with its path."""
+    if isinstance(node, Text):
+        yield where, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _texts(getattr(node, name), f"{where}.{name}" if where else name)
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            ident = getattr(item, "id", None) or getattr(item, "code", None) or i
+            yield from _texts(item, f"{where}.{ident}")
+    elif isinstance(node, dict):
+        for key, item in node.items():
+            yield from _texts(item, f"{where}.{key}")

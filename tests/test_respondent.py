@@ -13,12 +13,15 @@ from pathlib import Path
 import pytest
 import streamlit as st
 from helpers import count_rows, filled_rows, write_csv
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from app.evidence import import_file
 from instruments import wording
+from instruments.schema import Text
 from survey.ingest import drafts, web_survey
 from survey.store.engine import open_store
+from survey.store.models import Answer, Response
 from views import chrome
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -218,3 +221,70 @@ def test_submitting_ends_the_draft(link, catalogue):
     assert at.success[0].value.startswith("Thank you")
     assert count_rows(engine)["responses"] == seeded + 1
     assert drafts.load_draft(engine, token, code) is None
+
+
+# --- Welsh --------------------------------------------------------------------------------
+
+TRANSLATED = ["staff_survey"]
+
+
+@pytest.mark.parametrize("key", TRANSLATED)
+def test_every_text_a_respondent_reads_has_a_welsh_translation(catalogue, key):
+    """The contract: any item, option, title or message without Welsh is named here."""
+    assert wording.untranslated(catalogue, catalogue.get(key)) == []
+
+
+def test_the_contract_names_a_missing_translation(catalogue):
+    inst = catalogue.get("staff_survey")
+    item = inst.items[0].model_copy(update={"text": Text(en="An untranslated item.")})
+    messages = {k: v for k, v in inst.messages.items() if k != "thanks"}
+    broken = inst.model_copy(update={"items": [item, *inst.items[1:]], "messages": messages})
+    assert wording.untranslated(catalogue, broken) == ["items.lead_1.text", "messages.thanks"]
+
+
+def test_welsh_steps_ask_the_same_questions_with_the_same_codes(catalogue):
+    english = web_survey.survey_steps(catalogue, "staff_survey")
+    welsh = web_survey.survey_steps(catalogue, "staff_survey", "cy")
+    assert [(s.id, s.options, [c.id for c in s.columns]) for s in english] == [
+        (s.id, s.options, [c.id for c in s.columns]) for s in welsh
+    ]
+    assert welsh[1].title == "Arweinwyr a rheolwyr" and welsh[1].labels[0] == "Anghytuno'n gryf"
+    assert all(e.title != w.title for e, w in zip(english, welsh, strict=True))
+    texts = wording.texts(catalogue, catalogue.get("staff_survey"), "cy")
+    assert (
+        texts["trust_fire_rescue_ability"] == "Mae staff ym maes Tân ac achub yn dda yn eu gwaith."
+    )
+
+
+def test_a_welsh_respondent_completes_the_survey_and_the_answers_are_the_same(link, catalogue):
+    engine, token = link
+    at = open_survey(token)
+    at.radio(key="survey_lang").set_value("cy").run()
+    assert at.title[0].value == "Arolwg staff Parodrwydd i Rannu"
+    assert at.header[0].value == "Amdanoch chi a'ch gwaith"
+    assert at.progress[0].proto.text.startswith("Cam 1 o ")
+    at.button(key="survey_next").click().run()
+    assert at.error[0].value == "Atebwch y cwestiynau hyn cyn mynd ymlaen:"
+    answer_profile(at)
+    assert at.header[0].value == "Arweinwyr a rheolwyr"
+    assert at.radio(key="q_lead_1").options[0] == "Anghytuno'n gryf"
+    at.radio(key="q_lead_1").set_value("5")
+    at.button(key="survey_next").click().run()
+    assert at.warning[0].value.startswith("Cwestiynau heb eu hateb ar y dudalen hon: 3.")
+    at.button(key="survey_go_on").click().run()
+    while "survey_submit" not in keys(at):
+        at.button(key="survey_next").click().run()
+        if "survey_go_on" in keys(at):
+            at.button(key="survey_go_on").click().run()
+    at.button(key="survey_submit").click().run()
+    assert at.success[0].value.startswith("Diolch")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(Answer.item_id, Answer.raw)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.respondent_key.like("W-%"))
+        ).all()
+        (sector,) = conn.execute(
+            select(Response.sector).where(Response.respondent_key.like("W-%"))
+        ).scalars()
+    assert dict(rows) == {"lead_1": "5"} and sector == "police"
