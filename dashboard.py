@@ -1,14 +1,26 @@
 """Sharing Readiness dashboard: page configuration, who is using it, navigation."""
 
+import sys
+
 import streamlit as st
 
-from views import auth, errors
+respondent = "survey" in st.query_params  # a survey link: answered without signing in
+st.set_page_config(page_title="Sharing Readiness", layout="centered" if respondent else "wide")
+screen = bar = None
+if "views.state" not in sys.modules:  # a fresh start: draw before the slow imports below
+    screen = st.empty()
+    with screen.container():
+        st.title("Sharing Readiness")
+        bar = st.progress(0.0, text="Starting…")
 
-st.set_page_config(page_title="Sharing Readiness", layout="wide")
 # Also set here, for a dashboard started from another folder than the project's (whose
 # .streamlit/config.toml says the same): every download is an audited, neutralised export.
 st.set_option("client.disableDataExport", True)
-if "survey" in st.query_params:  # a survey link: answered without signing in
+
+from views import auth, errors, state  # noqa: E402  (after the first screen is drawn)
+
+state.warm_up(screen, bar)  # the store opens and the sample data loads under the bar
+if respondent:
     page = st.navigation([st.Page("views/pages/take_survey.py", title="Survey")], position="hidden")
     with errors.shown():
         page.run()

@@ -174,20 +174,31 @@ def submit_response(
 
 
 def load_sample_data(
-    engine: Engine, *, folder: Path = SAMPLE_DIR, catalogue: Catalogue | None = None
+    engine: Engine,
+    *,
+    folder: Path = SAMPLE_DIR,
+    catalogue: Catalogue | None = None,
+    progress: sample.Progress | None = None,
 ) -> LoadReport:
-    """Import every file of the shipped sample data (files already loaded are skipped)."""
+    """Import every file of the shipped sample data (files already loaded are skipped);
+    ``progress(done, total)`` hears of each file."""
     cat = catalogue or store.catalogue()
-    return sample.load_sample_data(engine, folder=folder, catalogue=cat, derive=derive_for(cat))
+    return sample.load_sample_data(
+        engine, folder=folder, catalogue=cat, derive=derive_for(cat), progress=progress
+    )
 
 
-def first_start(engine: Engine, catalogue: Catalogue | None = None) -> str | None:
+def first_start(
+    engine: Engine,
+    catalogue: Catalogue | None = None,
+    progress: sample.Progress | None = None,
+) -> str | None:
     """On a new, empty embedded database, load the sample data and say so (None
     otherwise). A PostgreSQL deployment is never filled with sample data."""
     derived.ensure_scored(engine, catalogue or store.catalogue())
     if engine.dialect.name != "sqlite" or not is_empty(engine):
         return None
-    report = load_sample_data(engine, catalogue=catalogue)
+    report = load_sample_data(engine, catalogue=catalogue, progress=progress)
     return (
         f"This was a new, empty database, so the sample data was loaded: {report.summary()} "
         "It is fictional and for demonstration only."

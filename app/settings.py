@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     pseudonym_key: str = Field("", description="secret for the panel's area codes (16+ chars)")
     password: str | None = Field(None, description="password for CLI commands run as --user")
     new_password: str | None = Field(None, description="password for `readiness users add`")
+    draft_days: int = Field(
+        14, ge=1, le=365, description="days a web respondent's unfinished answers are kept"
+    )
     # Import limits (survey.ingest.limits): each checked before the part it guards is read.
     max_file_mb: float = Field(20, gt=0, description="largest import file, in MB")
     max_rows: int = Field(50_000, ge=1, description="most data rows in an import file")

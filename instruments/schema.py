@@ -54,11 +54,20 @@ class Pillar(Strict):
     description: LocalText | None = None
 
 
+class StepText(Strict):
+    """How a step of the web survey introduces itself to a respondent: in plain words,
+    never the construct's name ("Fear of sanction" is for analysts)."""
+
+    title: LocalText
+    intro: LocalText | None = None
+
+
 class Scale(Strict):
     id: Ident
     pillar: Ident
     title: LocalText
     description: LocalText | None = None
+    step: StepText | None = None  # the web survey's step; the title when absent
     kind: Literal["likert", "knowledge", "trust"] = "likert"
     min_answered: float = Field(default=0.5, gt=0, le=1)
 
@@ -110,6 +119,13 @@ class SurveyInstrument(InstrumentBase):
     items: list[Item] = Field(min_length=1)
     trust: TrustBlock | None = None
     open_questions: list[OpenQuestion] = []
+    # The web survey's own words: the first and last steps, the trust block's question,
+    # answer labels and the messages of the respondent pages (see ``RESPONDENT_MESSAGES``).
+    profile_step: StepText | None = None
+    open_step: StepText | None = None
+    trust_question: LocalText | None = None
+    option_labels: dict[Ident, LocalText] = {}
+    messages: dict[Ident, LocalText] = {}
 
 
 class Question(Strict):
@@ -179,6 +195,8 @@ class Sector(Strict):
     short: str
     name: str
     key: bool = False
+    short_cy: str | None = None  # Welsh, for the web survey
+    name_cy: str | None = None
 
 
 class SectorList(Header):

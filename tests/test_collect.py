@@ -73,6 +73,9 @@ def test_a_link_is_open_until_it_is_closed(engine, catalogue, token):
         "instrument",
         "created_by",
         "created_at",
+        "expires_at",
+        "max_responses",
+        "responses",
     ]
     assert list(table["token"]) == [token, other] and list(table["area"]) == ["NTH", "STH"]
 
@@ -203,6 +206,9 @@ def test_nothing_identifies_a_web_respondent(engine, catalogue, token):
         "created_by",
         "created_at",
         "closed_at",
+        "expires_at",
+        "max_responses",
+        "responses",  # a count only: nothing about who answered
     }
     for table in STORED:  # no table refers to the link, so no answer traces back to it
         names = {c["name"] for c in inspect(engine).get_columns(table)}

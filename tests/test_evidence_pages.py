@@ -273,6 +273,7 @@ def test_answering_the_survey_through_a_link(db, catalogue):
 
     at.button(key="survey_next").click().run()  # the profile is required
     assert "Please answer" in at.error[0].value and "Step 1 of" in at.progress[0].proto.text
+    assert texts(at.error)[1:] == ["This question needs an answer."] * 4  # each field marked
     at.selectbox(key="q_sector").set_value("police")
     at.radio(key="q_role_level").set_value("frontline")
     at.radio(key="q_co_located").set_value("yes")
@@ -289,10 +290,12 @@ def test_answering_the_survey_through_a_link(db, catalogue):
         else:
             at.radio(key=f"q_{step.columns[0].id}").set_value("4")
         at.button(key="survey_next").click().run()
+        assert "Questions left blank on this page" in texts(at.warning)[0]  # asked once
+        at.button(key="survey_go_on").click().run()
         assert not at.exception
     at.button(key="survey_back").click().run()  # going back keeps the answers
     assert at.radio(key="q_eff_1").value == "4" and at.radio(key="q_eff_2").value is None
-    at.button(key="survey_next").click().run()
+    at.button(key="survey_next").click().run()  # the blanks were pointed out once already
     at.text_area(key="q_open_barrier").input("Nobody knows who to call.")
     at.button(key="survey_submit").click().run()
     assert not at.exception

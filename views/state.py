@@ -6,6 +6,7 @@ reads the store itself."""
 from __future__ import annotations
 
 import secrets
+import threading
 from typing import Any
 
 import streamlit as st
@@ -21,13 +22,50 @@ from app.settings import settings
 from instruments.catalogue import Catalogue
 
 KEY = "account"
+PRODUCT = "Sharing Readiness"
+STARTING = "Starting…"
 
 
 @st.cache_resource(show_spinner="Opening the evidence store…")
 def store() -> tuple[Engine, str | None]:
     """The engine, and a note when this start loaded the sample data."""
     engine = app_store.open_configured_store()
-    return engine, first_start(engine, catalogue())
+    return engine, first_start(engine, catalogue()) or _first.get(settings().store_url)
+
+
+_first: dict[str, str | None] = {}  # store URL -> what warm_up's first start said
+_first_lock = threading.Lock()
+
+
+def warm_up(screen: Any = None, bar: Any = None) -> None:
+    """The first screen of a fresh start: the product's name and a progress bar (drawn
+    by the entry script into ``screen`` before its slow imports, or here) while the store
+    opens and the sample data loads, never a blank page. Once that is done, for every
+    later visitor of this process, nothing is drawn."""
+    url = settings().store_url
+    if url in _first:
+        if screen is not None:
+            screen.empty()
+        return
+    if screen is None or bar is None:
+        screen = st.empty()
+        with screen.container():
+            st.title(PRODUCT)
+            bar = st.progress(0.0, text=STARTING)
+
+    def loading(done: int, total: int) -> None:
+        share = done / total if total else 1.0
+        bar.progress(share, text=f"Loading the sample data: {done} of {total} files")
+
+    with _first_lock:  # two first visitors at once load the sample data once
+        if url not in _first:
+            bar.progress(0.0, text="Opening the evidence store…")
+            engine = app_store.open_configured_store()
+            try:
+                _first[url] = first_start(engine, catalogue(), progress=loading)
+            finally:
+                engine.dispose()
+    screen.empty()
 
 
 @st.cache_resource

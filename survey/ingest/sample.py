@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from survey.store.models import ImportBatch, Response
 SAMPLE_DIR = Path(__file__).resolve().parents[2] / "sample_data"
 MANIFEST = "manifest.csv"
 SAMPLE_IMPORTER = "sample-data"
+Progress = Callable[[int, int], None]  # (files done, files in all)
 
 
 class SampleDataError(ReadinessError):
@@ -58,15 +60,19 @@ def load_sample_data(
     folder: Path = SAMPLE_DIR,
     catalogue: Catalogue | None = None,
     derive: Derive,
+    progress: Progress | None = None,
 ) -> LoadReport:
-    """Import every file named in ``folder/manifest.csv``; files already loaded are skipped."""
+    """Import every file named in ``folder/manifest.csv``; files already loaded are skipped.
+    ``progress(done, total)`` is called before the first file and after each one."""
     manifest = folder / MANIFEST
     if not manifest.exists():
         raise SampleDataError(f"no sample data manifest at {manifest}")
     report = LoadReport()
     with manifest.open(encoding="utf-8", newline="") as fh:
         entries = list(csv.DictReader(fh))
-    for entry in entries:
+    for done, entry in enumerate(entries):
+        if progress is not None:
+            progress(done, len(entries))
         path = folder / entry["file"]
         try:
             result = import_file(
@@ -87,4 +93,6 @@ def load_sample_data(
             raise SampleDataError(f"sample file {entry['file']} was rejected: {exc}") from None
         report.imported.append(entry["file"])
         report.rows += result.rows
+    if progress is not None:
+        progress(len(entries), len(entries))
     return report

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
 
+from instruments import wording
 from instruments.catalogue import Catalogue, default_catalogue
 from instruments.columns import Column, columns, trust_item_id
 from instruments.errors import ReadinessError, UnknownInstrumentError
-from instruments.forms import DONT_KNOW, OPTION_LABELS, form_file
+from instruments.forms import DONT_KNOW, form_file
 from instruments.kinds import SURVEY
 from survey.ingest.validate import ImportProblem, validate
 from survey.ingest.write import Derive, ImportRejected, write
@@ -60,6 +61,9 @@ class Link:
     instrument: str
     created_by: str
     created_at: datetime
+    expires_at: datetime | None = None
+    max_responses: int | None = None
+    responses: int = 0
 
 
 # --- survey links -------------------------------------------------------------------------
@@ -73,9 +77,17 @@ def open_link(
     created_by: str,
     *,
     catalogue: Catalogue | None = None,
+    expires_at: datetime | None = None,
+    max_responses: int | None = None,
+    now: datetime | None = None,
 ) -> str:
-    """Open ``wave`` of ``area`` to web respondents; the new link's token."""
+    """Open ``wave`` of ``area`` to web respondents; the new link's token. The link stops
+    taking answers at ``expires_at`` and after ``max_responses`` answers, when given."""
     area, wave = area.strip(), wave.strip()
+    if expires_at is not None and _aware(expires_at) <= (now or utcnow()):
+        raise LinkError("the link's closing date must be in the future")
+    if max_responses is not None and max_responses < 1:
+        raise LinkError("a link's response limit must be at least 1")
     for what, value in (("area code", area), ("wave label", wave)):
         if not 0 < len(value) <= MAX_LABEL:
             raise LinkError(f"the {what} must be 1 to {MAX_LABEL} characters")
@@ -96,6 +108,8 @@ def open_link(
                 instrument_key=inst.key,
                 created_by=created_by[:100],
                 created_at=utcnow(),
+                expires_at=expires_at,
+                max_responses=max_responses,
             )
         )
     return token
@@ -113,6 +127,11 @@ def close_link(engine: Engine, token: str) -> None:
         raise LinkNotOpen("this survey link is not open")
 
 
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes; the store writes UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
 def _link_rows(engine: Engine, *where: Any) -> list[Link]:
     stmt = select(
         SurveyLink.id,
@@ -122,24 +141,55 @@ def _link_rows(engine: Engine, *where: Any) -> list[Link]:
         SurveyLink.instrument_key,
         SurveyLink.created_by,
         SurveyLink.created_at,
+        SurveyLink.expires_at,
+        SurveyLink.max_responses,
+        SurveyLink.responses,
     ).where(SurveyLink.closed_at.is_(None), *where)
     with engine.connect() as conn:
-        return [Link(*row) for row in conn.execute(stmt.order_by(SurveyLink.id))]
+        rows = [Link(*row) for row in conn.execute(stmt.order_by(SurveyLink.id))]
+    return [replace(lk, expires_at=_aware(lk.expires_at)) if lk.expires_at else lk for lk in rows]
+
+
+def _taking_answers(lk: Link, now: datetime) -> bool:
+    if lk.expires_at is not None and lk.expires_at <= now:
+        return False
+    return lk.max_responses is None or lk.responses < lk.max_responses
 
 
 def open_links(engine: Engine) -> pd.DataFrame:
-    """Every open link, oldest first: token, area, wave, instrument, created_by, created_at."""
+    """Every open link, oldest first: token, area, wave, instrument, created_by, created_at,
+    expires_at and max_responses (empty when not set), and the responses it has taken."""
     names = ["token", "area", "wave", "instrument", "created_by", "created_at"]
+    names += ["expires_at", "max_responses", "responses"]
     rows = [[getattr(lk, n) for n in names] for lk in _link_rows(engine)]
     return pd.DataFrame(rows, columns=names)
 
 
-def link(engine: Engine, token: str | None) -> Link | None:
-    """The open link with ``token``; None when it is unknown or closed."""
+def link(engine: Engine, token: str | None, now: datetime | None = None) -> Link | None:
+    """The link with ``token`` if it takes answers; None when it is unknown, closed, past
+    its closing date or full."""
     if not token or len(token) > 64:
         return None
     found = _link_rows(engine, SurveyLink.token == token)
-    return found[0] if found else None
+    if not found or not _taking_answers(found[0], now or utcnow()):
+        return None
+    return found[0]
+
+
+def _reserve(engine: Engine, link_id: int, by: int) -> bool:
+    """Count one more (``by=1``) or one fewer (``by=-1``) answer on the link, atomically;
+    False when the link is already full."""
+    stmt = (
+        update(SurveyLink)
+        .where(SurveyLink.id == link_id)
+        .values(responses=SurveyLink.responses + by)
+    )
+    if by > 0:
+        stmt = stmt.where(
+            (SurveyLink.max_responses.is_(None)) | (SurveyLink.responses < SurveyLink.max_responses)
+        )
+    with engine.begin() as conn:
+        return bool(conn.execute(stmt).rowcount)
 
 
 def link_url(token: str, page_url: str | None = None) -> str:
@@ -181,6 +231,8 @@ def submit_response(
     checked = validate(data, WEB_FILE, inst.key, catalogue=cat)
     if not checked.ok:
         raise SubmissionRefused(_sentences(checked.problems, spec), checked.problems)
+    if not _reserve(engine, found.id, 1):
+        raise LinkNotOpen("this survey link has taken all the answers it was opened for")
     try:
         write(
             engine,
@@ -192,7 +244,11 @@ def submit_response(
             derive=derive,
         )
     except ImportRejected as exc:
+        _reserve(engine, found.id, -1)
         raise SubmissionRefused(_sentences(exc.problems, spec), exc.problems) from None
+    except BaseException:
+        _reserve(engine, found.id, -1)
+        raise
 
 
 def _sentences(problems: Iterable[ImportProblem], spec: Mapping[str, Column]) -> list[str]:
@@ -226,18 +282,21 @@ class Step:
     labels: tuple[str, ...] = ()
 
 
-def survey_steps(cat: Catalogue, key: str) -> list[Step]:
-    """The profile first, then every scale in the instrument's order, then open text."""
+def survey_steps(cat: Catalogue, key: str, lang: str = wording.ENGLISH) -> list[Step]:
+    """The profile first, then every scale in the instrument's order, then open text; every
+    title, question and answer label in ``lang`` (the option codes never change)."""
     inst = cat.get(key)
-    spec = {c.id: c for c in columns(cat, key)}
+    words = wording.texts(cat, inst, lang)
+    spec = {c.id: replace(c, text=words.get(c.id, c.text)) for c in columns(cat, key)}
     profile = tuple(c for c in spec.values() if c.group == "profile" and c.kind != "id")
-    steps = [Step("profile", "profile", "About you", str(inst.description), profile)]
+    title, intro = _step_text(inst.profile_step, "About you", inst.description, lang)
+    steps = [Step("profile", "profile", title, intro, profile)]
     for scale in inst.scales:
-        text = str(scale.description or "")
+        title, intro = _step_text(scale.step, scale.title, scale.description, lang)
         if scale.kind == "trust" and inst.trust is not None:
             trust = tuple(c for c in spec.values() if c.scale == scale.id)
-            opts, labels = _likert(inst, inst.trust.response)
-            steps.append(Step("trust", "trust", str(scale.title), text, trust, opts, labels))
+            opts, labels = _likert(inst, inst.trust.response, lang)
+            steps.append(Step("trust", "trust", title, intro, trust, opts, labels))
             continue
         items = [i for i in inst.items if i.scale == scale.id]
         if not items:
@@ -245,22 +304,34 @@ def survey_steps(cat: Catalogue, key: str) -> list[Step]:
         cols = tuple(spec[i.id] for i in items)
         if scale.kind == "knowledge":
             opts = ("true", "false", DONT_KNOW)
-            labels = tuple(OPTION_LABELS[o] for o in opts)
-            steps.append(Step(scale.id, "knowledge", str(scale.title), text, cols, opts, labels))
+            labels = tuple(wording.option_label(cat, inst, "choice", o, lang) for o in opts)
+            steps.append(Step(scale.id, "knowledge", title, intro, cols, opts, labels))
         else:
-            opts, labels = _likert(inst, items[0].response)
-            steps.append(Step(scale.id, "likert", str(scale.title), text, cols, opts, labels))
+            opts, labels = _likert(inst, items[0].response, lang)
+            steps.append(Step(scale.id, "likert", title, intro, cols, opts, labels))
     open_cols = tuple(c for c in spec.values() if c.group == "open")
     if open_cols:
         note = "Please do not include names or anything else that could identify a person."
-        steps.append(Step("open", "open", "In your own words", note, open_cols))
+        title, intro = _step_text(inst.open_step, "In your own words", note, lang)
+        steps.append(Step("open", "open", title, intro, open_cols))
     return steps
 
 
-def _likert(inst: Any, response: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _step_text(step: Any, title: Any, intro: Any, lang: str) -> tuple[str, str]:
+    """A step's title and introduction: the instrument's words for respondents, else the
+    construct's own title and description."""
+    if step is not None:
+        return wording.say(step.title, lang), wording.say(step.intro, lang)
+    return wording.say(title, lang), wording.say(intro, lang)
+
+
+def _likert(inst: Any, response: str, lang: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     rs = inst.response_scales[response]
     opts = tuple(str(n) for n in range(1, rs.points + 1))
-    labels = tuple(str((rs.labels or {}).get(n, n)) for n in range(1, rs.points + 1))
+    given = rs.labels or {}
+    labels = tuple(
+        wording.say(given[n], lang) if n in given else str(n) for n in range(1, rs.points + 1)
+    )
     return opts, labels
 
 

@@ -182,6 +182,28 @@ class SurveyLink(Base):
     created_by: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Limits a manager may set: after ``expires_at`` the link takes no answers, nor after
+    # ``max_responses`` of them; ``responses`` counts those it has taken.
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    max_responses: Mapped[int | None] = mapped_column(Integer)
+    responses: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SurveyDraft(Base):
+    """A web respondent's unfinished answers, saved at every step under a resume code so
+    they can carry on later. Never evidence: nothing reads a draft but the survey page,
+    submitting moves the answers into the store (and deletes the draft), and a draft past
+    ``expires_at`` is deleted. The code itself is not kept, only its SHA-256."""
+
+    __tablename__ = "survey_drafts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_id: Mapped[int] = mapped_column(ForeignKey("survey_links.id", ondelete="CASCADE"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    step: Mapped[int] = mapped_column(Integer, default=0)
+    language: Mapped[str] = mapped_column(String(5))
+    answers: Mapped[dict] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class WaveScore(Base):

@@ -6,6 +6,7 @@ saved as one anonymous response of that area and wave."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from app import collection
@@ -48,10 +49,26 @@ with st.form("link_form"):
     instrument = right.selectbox(
         "Survey", surveys, format_func=lambda k: str(cat.get(k).title), key="link_instrument"
     )
+    left, middle = st.columns(2)
+    closes = left.date_input(
+        "Last day for answers (optional)", value=None, key="link_closes", format="YYYY-MM-DD"
+    )
+    limit = middle.number_input(
+        "Most answers to take (optional)", min_value=1, value=None, step=1, key="link_limit"
+    )
     opened = st.form_submit_button("Open the wave", key="link_open")
 if opened:
     try:
-        token = collection.open_link(engine, account, area, wave, instrument, catalogue=cat)
+        token = collection.open_link(
+            engine,
+            account,
+            area,
+            wave,
+            instrument,
+            catalogue=cat,
+            closes_after=closes,
+            max_responses=int(limit) if limit else None,
+        )
     except collection.LinkError as exc:
         st.error(f"No link was opened: {exc}.")
     else:
@@ -67,6 +84,12 @@ for link in links.itertuples():
     text, button = st.columns([5, 1])
     when = f"{link.created_at:%Y-%m-%d %H:%M}"
     text.markdown(f"**{link.area}**, wave **{link.wave}**: opened by {link.created_by}, {when}")
+    limits = [f"{link.responses} answers so far"]
+    if pd.notna(link.max_responses):
+        limits[0] = f"{link.responses} of at most {int(link.max_responses)} answers"
+    if pd.notna(link.expires_at):
+        limits.append(f"takes answers until {link.expires_at:%Y-%m-%d %H:%M} UTC")
+    text.caption("; ".join(limits))
     text.code(collection.link_url(link.token, page_url()), language=None)
     text.caption(f"Relative address: {collection.link_url(link.token)}")
     button.button("Close", key=f"link_close_{link.token}", on_click=close, args=(link.token,))
