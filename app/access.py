@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
+from analysis.change import trend
 from analysis.context import context_from_catalogue
 from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
 from analysis.portfolio import portfolio_table
@@ -126,6 +127,15 @@ class ScopedData:
         if chosen is None:
             raise AccessDenied("that area has no such wave")
         return disclose(chosen, self.rules)
+
+    def trend(self, area: str, wave: str | None = None) -> pd.DataFrame:
+        """Each pillar, and the mutual trust of the weakest links, across every wave of
+        ``area`` up to ``wave`` (all by default), after disclosure control."""
+        mine = self.area_profiles(area)
+        upto = [p for p in mine if wave is None or p.wave <= wave]
+        history = [disclose(p, self.rules).profile for p in upto]
+        names = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        return trend(history, names=names)
 
     def disclose(self, p: Profile) -> Disclosed:
         return disclose(p, self.rules)

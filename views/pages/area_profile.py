@@ -5,6 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from analysis.change import change_table
 from app.access import AccessDenied
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
@@ -37,6 +38,40 @@ if p.disagreement:
         f"(rwg(j) below {rules.agreement.rwg_j_min:.2f}): {', '.join(p.disagreement)}. "
         "Look at the spread by sector before relying on the average."
     )
+
+titles = pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
+history = state.ask("trend", area, wave)
+if history["wave"].nunique() > 1:
+    st.header("Across waves")
+    left, right = st.columns(2)
+    left.plotly_chart(
+        figures.trend_chart(history, kind="pillar", title="Pillars, every wave"),
+        key="trend_pillars",
+    )
+    right.plotly_chart(
+        figures.trend_chart(history, kind="pair", title="Weakest links (mutual trust)"),
+        key="trend_pairs",
+    )
+if p.change is not None:
+    before = p.change["previous_wave"].iloc[0]
+    st.header(f"Change since wave {before}")
+    st.caption(
+        "A change is real only when its 95% interval excludes zero (bootstrap of "
+        "respondents within sectors in each wave); otherwise it is within chance."
+    )
+    st.plotly_chart(figures.change_chart(p.change, titles=titles), key="change_chart")
+    tables = {
+        "pillars": ("pillar",),
+        "sector pairs (mutual trust)": ("pair",),
+        "scales": ("scale",),
+    }
+    for label, kinds in tables.items():
+        table = change_table(
+            p.change, kinds=kinds, titles=titles, names=sector_names, current_wave=wave
+        )
+        if len(table):
+            with st.expander(f"Change in {label}", expanded=kinds == ("pair",)):
+                st.dataframe(table, hide_index=True, key=f"change_{kinds[0]}")
 
 benchmark = state.ask("benchmark")
 st.header("Pillars")
@@ -157,15 +192,6 @@ st.write(
 if p.missing_key_sectors:
     missing = ", ".join(sector_names.get(s, s) for s in p.missing_key_sectors)
     st.write(f"Key sectors without enough survey evidence: {missing}.")
-
-if p.change is not None:
-    st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
-    st.plotly_chart(
-        figures.change_chart(
-            p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
-        ),
-        key="change_chart",
-    )
 
 st.header("Take it to the board")
 st.caption(

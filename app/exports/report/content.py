@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analysis.change import METHOD as CHANGE_METHOD
+from analysis.change import change_table
 from analysis.disclosure import Disclosed
 from analysis.readiness import Profile
 from analysis.verdict import label_of
@@ -407,19 +409,10 @@ def _trend(history: list[Disclosed]) -> pd.DataFrame:
 def _change(p: Profile) -> pd.DataFrame:
     if p.change is None:
         return pd.DataFrame()
-    c = p.change[p.change["kind"] == "pillar"]
-    return pd.DataFrame(
-        {
-            "Pillar": [p.pillars.loc[m, "title"] for m in c.index],
-            f"Wave {c['previous_wave'].iloc[0]}": [score(x) for x in c["previous"]],
-            f"Wave {p.wave}": [score(x) for x in c["current"]],
-            "Change": ["–" if pd.isna(x) else f"{x:+.2f}" for x in c["difference"]],
-            "95% interval": [
-                "" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}"
-                for lo, hi in zip(c["low"], c["high"], strict=True)
-            ],
-        }
+    table = change_table(
+        p.change, kinds=("pillar",), titles=p.pillars["title"].to_dict(), current_wave=p.wave
     )
+    return table.rename(columns={"Measure": "Pillar"}).reset_index(drop=True)
 
 
 def method_note(cat: Catalogue, min_group: int) -> list[str]:
@@ -443,4 +436,5 @@ def method_note(cat: Catalogue, min_group: int) -> list[str]:
         "each band, then critical gates (for example very low trust between two key sectors) "
         "that cap the verdict instead of being averaged away. The percentage beside a verdict "
         "is the share of resamples that reach it.",
+        CHANGE_METHOD.format(level=r.interval.level, resamples=r.interval.resamples),
     ]
