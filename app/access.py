@@ -19,6 +19,7 @@ from analysis.portfolio import portfolio_table
 from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
+from app import actions as plans
 from app import derived
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.report import ReportContent
@@ -29,6 +30,7 @@ from app.profiles import ProfileBook
 from app.settings import settings
 from instruments.catalogue import Catalogue
 from instruments.errors import ReadinessError
+from survey.store import actions as action_store
 from survey.store import audit, readers
 from survey.store.accounts import Account, Scope, list_users
 from survey.store.audit import ACTIONS as AUDIT_ACTIONS
@@ -145,6 +147,57 @@ class ScopedData:
         names = {s.code: s.short for s in self.catalogue.sectors.sectors}
         return portfolio_table(self.disclosed_profiles(), names)
 
+    def action_counts(self) -> pd.DataFrame:
+        """Open and overdue actions of each visible area (index area code). Read afresh
+        on every call: actions change without new evidence."""
+        if self.scope.pooled_only:
+            raise AccessDenied("action plans are for engagement managers and partnerships")
+        return plans.counts(action_store.actions(self.engine, self.areas))
+
+    # -- action plans ------------------------------------------------------------------
+    def _may_plan(self, area: str) -> None:
+        self._check(area)
+        if self.scope.role not in {"manager", "admin", "partnership"}:
+            raise AccessDenied("action plans are for engagement managers and partnerships")
+
+    def actions(self, area: str) -> pd.DataFrame:
+        """The action plans of one area (not for the panel), due date first, with
+        ``open`` and ``overdue``."""
+        self._may_plan(area)
+        return plans.with_state(action_store.actions(self.engine, [area]))
+
+    def plan_action(self, area: str, **values: object) -> int:
+        """Store a new action of ``area`` (see :class:`app.actions.ActionInput`); audited.
+        Managers, administrators and the area's partnership members only."""
+        self._may_plan(area)
+        action = plans.checked(plans.ActionInput, values)
+        sectors = {s.code for s in self.catalogue.sectors.sectors}
+        pillars = {p.id for p in self.catalogue.survey.pillars}
+        gates = {g.id for g in self.catalogue.rules.gates}
+        for name, known in (
+            ("sector_a", sectors),
+            ("sector_b", sectors),
+            ("pillar", pillars),
+            ("gate", gates),
+        ):
+            value = getattr(action, name)
+            if value is not None and value not in known:
+                raise plans.ActionError(f"the action cannot be saved: unknown {name} '{value}'")
+        return action_store.create(self.engine, self.account.username, area, **action.model_dump())
+
+    def update_action(self, action_id: int, **changes: object) -> dict:
+        """Change an action's description, owner role, due date or status; audited. Only
+        for those who may plan actions in its area."""
+        area = action_store.area_of(self.engine, int(action_id))
+        if area is None or not self.scope.may_see(area):
+            raise AccessDenied("there is no such action for you to change")
+        self._may_plan(area)
+        change = plans.checked(plans.ActionChange, changes)
+        values = change.model_dump(exclude_none=True)
+        return action_store.update_action(
+            self.engine, self.account.username, int(action_id), **values
+        )
+
     def benchmark(self) -> pd.Series:
         """Median over all areas of each scale and pillar: see :func:`app.derived.benchmark`."""
         return derived.benchmark(self.engine)
@@ -218,7 +271,14 @@ class ScopedData:
             benchmark=self.benchmark(),
             min_group=self.rules.min_group,
             quotes=quotes,
+            actions=self._readable_actions(area, d.profile),
         )
+
+    def _readable_actions(self, area: str, p: Profile) -> pd.DataFrame:
+        gates = {g.id: g.title or g.id for g in self.catalogue.rules.gates}
+        sectors = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        titles = {**p.pillars["title"].to_dict(), **gates}
+        return plans.readable(self.actions(area), sectors=sectors, titles=titles)
 
     def report(self, area: str, wave: str | None = None, *, fmt: str = "pdf") -> bytes:
         """The area report in ``fmt`` (``html``, ``pdf`` or ``pptx``); audited."""

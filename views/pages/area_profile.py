@@ -10,6 +10,7 @@ from app.access import AccessDenied
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
+from views.action_panel import action_panel, pair_actions
 from views.errors import sentence
 from views.widgets import area_and_wave, verdict_box
 
@@ -40,6 +41,8 @@ if p.disagreement:
     )
 
 titles = pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
+actions = state.door().actions(area)  # read afresh: actions change without new evidence
+on_pair = pair_actions(actions)
 history = state.ask("trend", area, wave)
 if history["wave"].nunique() > 1:
     st.header("Across waves")
@@ -69,6 +72,11 @@ if p.change is not None:
         table = change_table(
             p.change, kinds=kinds, titles=titles, names=sector_names, current_wave=wave
         )
+        if len(table) and kinds == ("pair",):
+            pairs = p.change.loc[table.index]
+            table["Actions on this pair"] = [
+                on_pair.get((a, b), "–") for a, b in zip(pairs["a"], pairs["b"], strict=True)
+            ]
         if len(table):
             with st.expander(f"Change in {label}", expanded=kinds == ("pair",)):
                 st.dataframe(table, hide_index=True, key=f"change_{kinds[0]}")
@@ -118,6 +126,8 @@ st.caption(
 if len(p.pairs):
     st.subheader("Weakest links")
     st.plotly_chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
+
+action_panel(area, wave, p, actions, sectors=sector_names)
 
 st.header("Confidence about the law")
 overall = p.calibration

@@ -20,6 +20,9 @@ if table.empty:
     st.info("No area has evidence yet.")
     st.stop()
 names = state.ask("area_names")
+counts = state.door().action_counts()  # read afresh: actions change without new evidence
+for column in ("open_actions", "overdue_actions"):
+    table[column] = table["area"].map(counts[column]).fillna(0).astype(int)
 # The pillars under the titles the area profile gives them.
 pillars = {p.id: p.title.en for p in cat.survey.pillars if p.id in table}
 

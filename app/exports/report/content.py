@@ -121,6 +121,8 @@ class ReportContent:
     trend: pd.DataFrame  # waves × pillar titles
     change: pd.DataFrame  # since the previous wave, readable
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # readable, open first
+    actions_summary: str = ""
     method: list[str] = field(default_factory=list)
     min_group: int = 5
 
@@ -138,10 +140,12 @@ def build(
     benchmark: pd.Series,
     min_group: int,
     quotes: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
     made_on: date | None = None,
 ) -> ReportContent:
     """The content of one area-wave's report. ``history`` is every wave of the area up to
-    and including this one, disclosure-controlled, in order (for the trend)."""
+    and including this one, disclosure-controlled, in order (for the trend). ``actions``:
+    the area's action plans as :func:`app.actions.readable` gives them."""
     p = disclosed.profile
     rules = catalogue.rules
     names = {s.code: s.short for s in catalogue.sectors.sectors}
@@ -188,9 +192,19 @@ def build(
         trend=_trend(history),
         change=_change(p),
         quotes=_quotes(quotes, names, catalogue),
+        actions=actions if actions is not None else pd.DataFrame(),
+        actions_summary=_actions_summary(actions),
         method=method_note(catalogue, min_group),
         min_group=min_group,
     )
+
+
+def _actions_summary(actions: pd.DataFrame | None) -> str:
+    if actions is None or actions.empty:
+        return "No action has been planned for this area yet."
+    still = actions["Status"].isin(["Planned", "In progress"])
+    late = int((still & actions["Overdue"]).sum())
+    return f"{len(actions)} action(s): {int(still.sum())} open, {late} overdue."
 
 
 def _versions(cat: Catalogue) -> str:
