@@ -19,6 +19,7 @@ from analysis.portfolio import portfolio_table
 from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
+from analysis.themes import UNCODED, Coder, code_comments, theme_counts, uncoded_clusters
 from app import actions as plans
 from app import derived
 from app.exports.report import FORMATS as REPORT_FORMATS
@@ -29,6 +30,7 @@ from app.pooled import PooledView
 from app.profiles import ProfileBook
 from app.settings import settings
 from instruments.catalogue import Catalogue
+from instruments.coding import load_coding_frame
 from instruments.errors import ReadinessError
 from survey.store import actions as action_store
 from survey.store import audit, readers
@@ -206,6 +208,14 @@ class ScopedData:
     def texts(self, area: str, wave: str) -> pd.DataFrame:
         """Open answers of one wave, by sector, for sectors of at least the text threshold,
         redacted. Never for the panel."""
+        frame = self._open_answers(area, wave)
+        out = frame[["sector", "item_id", "text"]].copy()
+        out["text"] = out["text"].map(redact)
+        return out.reset_index(drop=True)
+
+    def _open_answers(self, area: str, wave: str) -> pd.DataFrame:
+        """One wave's open answers as given, from sectors of at least the text threshold
+        only; refused to roles without free text."""
         self._check(area)
         if not self.scope.free_text:
             raise AccessDenied("free text is not available to your role")
@@ -214,10 +224,47 @@ class ScopedData:
         profile = next((p for p in self.area_profiles(area) if p.wave == wave), None)
         sizes = profile.coverage["n"] if profile is not None else pd.Series(dtype=int)
         big = [s for s, n in sizes.items() if text_allowed(int(n), self.rules)]
-        frame = frame[frame["sector"].isin(big)]
-        out = frame[["sector", "item_id", "text"]].copy()
-        out["text"] = out["text"].map(redact)
+        return frame[frame["sector"].isin(big)]
+
+    def _coder(self) -> Coder:
+        frame = load_coding_frame(self.catalogue.folder)
+        names = {
+            s.code: [s.short.lower(), s.name.split(" (")[0].lower()]
+            for s in self.catalogue.sectors.sectors
+        }
+        return Coder(frame, names)
+
+    def comment_themes(self, area: str, wave: str) -> pd.DataFrame:
+        """What one wave's open comments say: comments per theme of the coding frame, with
+        their share and the sectors they name, from sectors of at least the text threshold
+        only (none for the panel). Managers also get one redacted example per theme."""
+        coder = self._coder()
+        coded = code_comments(self._open_answers(area, wave), coder)
+        names = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        counts = theme_counts(coded, coder, sector_names=names)
+        out = pd.DataFrame(
+            {
+                "Theme": counts["title"],
+                "Barrier or enabler": counts["type"].str.capitalize(),
+                "Comments": counts["comments"].astype(int),
+                "Share (%)": (counts["share"] * 100).round(0),
+                "Sectors named": counts["sectors"],
+            },
+            index=counts.index,
+        )
+        if self.scope.quotes and len(coded):
+            best = coded[coded["score"] > 0].sort_values(["score"], ascending=False, kind="stable")
+            examples = best.groupby("theme")["text"].first().map(redact)
+            out["Example (redacted)"] = out.index.map(examples).fillna("")
         return out.reset_index(drop=True)
+
+    def uncoded_comment_clusters(self, area: str, wave: str) -> pd.DataFrame:
+        """The comments the coding frame left uncoded, grouped (TF-IDF and NMF) into a few
+        clusters with their top terms: for the frame's next version. Managers only."""
+        if not self.scope.quotes:
+            raise AccessDenied("uncoded comment clusters are for engagement managers only")
+        coded = code_comments(self._open_answers(area, wave), self._coder())
+        return uncoded_clusters(coded.loc[coded["theme"] == UNCODED, "text"])
 
     def quotes(self, area: str, wave: str) -> pd.DataFrame:
         """Interview quotes (managers and administrators only), redacted."""

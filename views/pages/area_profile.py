@@ -183,6 +183,31 @@ if account.scope.quotes:
     with st.expander("Interview quotes (engagement managers only)"):
         st.dataframe(state.ask("quotes", area, wave), hide_index=True, key="quotes")
 if account.scope.free_text:
+    st.subheader("What staff wrote: themes")
+    themes = state.ask("comment_themes", area, wave)
+    if themes.empty:
+        st.write(
+            f"No open comments from sectors of at least {min_text_group} respondents in this wave."
+        )
+    else:
+        st.caption(
+            "Open comments coded to the themes of the coding frame "
+            "(instruments/comment_themes.yaml), counted only from sectors with at least "
+            f"{min_text_group} respondents; shares are of the comments to each question."
+            + (
+                " Examples are redacted and for engagement managers only."
+                if account.scope.quotes
+                else ""
+            )
+        )
+        st.dataframe(themes, hide_index=True, key="comment_themes")
+    if account.scope.quotes:
+        with st.expander("Uncoded comments, grouped (for the coding frame's next version)"):
+            clusters = state.ask("uncoded_comment_clusters", area, wave)
+            if clusters.empty:
+                st.write("Too few uncoded comments to group.")
+            else:
+                st.dataframe(clusters, key="uncoded_clusters")
     with st.expander(
         f"What staff wrote (sectors with at least {min_text_group} respondents, redacted)"
     ):
