@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
+from analysis.change import hide_small
 from analysis.readiness import Profile
 from analysis.verdict import Reason
 from instruments.errors import ReadinessError
@@ -306,7 +307,14 @@ def disclose(p: Profile, rules: DisclosureRules = DEFAULT_RULES) -> Disclosed:
         p.verdict, reasons=[hide(r) for r in p.verdict.reasons], explanation=explanation
     )
     return Disclosed(
-        profile=replace(p, pairs=pairs, verdict=verdict, calibration=overall, **scores),
+        profile=replace(
+            p,
+            pairs=pairs,
+            verdict=verdict,
+            calibration=overall,
+            change=hide_small(p.change, rules.min_group, _pair_set(pairs)),
+            **scores,
+        ),
         coverage=cov,
         trust_mean=mean,
         trust_n=n,
@@ -315,6 +323,12 @@ def disclose(p: Profile, rules: DisclosureRules = DEFAULT_RULES) -> Disclosed:
         asymmetry=asym,
         calibration_by_sector=calib,
     )
+
+
+def _pair_set(pairs: pd.DataFrame) -> set[tuple[str, str]]:
+    if not len(pairs):
+        return set()
+    return set(zip(pairs["a"], pairs["b"], strict=True))
 
 
 def few_hidden(table: pd.DataFrame, min_group: int) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from analysis.bootstrap import (
     weighted_means,
 )
 from analysis.calibration import calibration
+from analysis.change import change_between
 from analysis.context import Context, context_from_catalogue
 from analysis.coverage import coverage
 from analysis.explanation import Facts, explained
@@ -243,6 +244,8 @@ def build_profile(
             key_sectors=ctx.key_sectors,
         ),
     )
+    if "mutual" in pair_draws:  # kept (as float32) for the change to the next wave
+        all_draws["mutual"] = pair_draws["mutual"].astype(np.float32)
     profile = Profile(
         area=area,
         wave=wave,
@@ -298,11 +301,12 @@ def _pairs_with_intervals(
     gate_level: float,
 ) -> tuple[pd.DataFrame, dict[str, np.ndarray]]:
     """Weakest links with bootstrap intervals for mutual trust and asymmetry, and the ends
-    the gates over many pairs go by: ``mutual_bound`` the upper end of mutual trust's
-    interval at ``gate_level``, ``asymmetry_bound`` the end of the asymmetry's interval
-    nearest zero, as a size (0 when the interval holds zero). Each pair's draws are
-    returned too, ``{"mutual": …, "asymmetry": …}`` (resamples × pairs, rows as the table),
-    for the verdict's probability; they are not kept in the profile."""
+        the gates over many pairs go by: ``mutual_bound`` the upper end of mutual trust's
+        interval at ``gate_level``, ``asymmetry_bound`` the end of the asymmetry's interval
+        nearest zero, as a size (0 when the interval holds zero). Each pair's draws are
+        returned too, ``{"mutual": …, "asymmetry": …}`` (resamples × pairs, rows as the table),
+        for the verdict's probability; the profile keeps the mutual trust draws (for the change to
+    the next wave, :mod:`analysis.change`)."""
     pairs = matrix.weakest_links()
     if pairs.empty:
         for col in _PAIR_COLUMNS:
@@ -332,25 +336,3 @@ def _pairs_with_intervals(
     )
     pairs["asymmetry_bound"] = np.where(low > 0, low, np.where(high < 0, -high, 0.0))
     return pairs, {"mutual": mutual, "asymmetry": asym}
-
-
-def change_between(before: Profile, after: Profile, level: float) -> pd.DataFrame:
-    """Change in every pillar and scale since the previous wave, with a bootstrap interval
-    for the difference (the two waves' resamples are independent, so paired by index)."""
-    a, b = before.draws.get("scales"), after.draws.get("scales")
-    ids = [*after.scales.index, *after.pillars.index]
-    prev = pd.concat([before.scales["estimate"], before.pillars["estimate"]]).reindex(ids)
-    curr = pd.concat([after.scales["estimate"], after.pillars["estimate"]]).reindex(ids)
-    out = pd.DataFrame(
-        {"previous": prev.to_numpy(), "current": curr.to_numpy()},
-        index=pd.Index(ids, name="measure"),
-    )
-    out["difference"] = out["current"] - out["previous"]
-    if a is not None and b is not None and a.shape == b.shape and a.size:
-        low, high = percentile_interval(b - a, level)
-    else:
-        low = high = np.full(len(ids), np.nan)
-    out["low"], out["high"] = low, high
-    out["kind"] = ["scale"] * len(after.scales) + ["pillar"] * len(after.pillars)
-    out["previous_wave"] = before.wave
-    return out

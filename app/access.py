@@ -12,12 +12,15 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine
 
+from analysis.change import trend
 from analysis.context import context_from_catalogue
 from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
 from analysis.portfolio import portfolio_table
 from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
+from analysis.themes import UNCODED, Coder, code_comments, theme_counts, uncoded_clusters
+from app import actions as plans
 from app import derived
 from app.exports.microdata import Labelled, labelled, labelled_table, microdata_bytes
 from app.exports.report import FORMATS as REPORT_FORMATS
@@ -28,7 +31,9 @@ from app.pooled import PooledView
 from app.profiles import ProfileBook
 from app.settings import settings
 from instruments.catalogue import Catalogue
+from instruments.coding import load_coding_frame
 from instruments.errors import ReadinessError
+from survey.store import actions as action_store
 from survey.store import audit, readers
 from survey.store.accounts import Account, Scope, list_users
 from survey.store.audit import ACTIONS as AUDIT_ACTIONS
@@ -137,6 +142,15 @@ class ScopedData:
             raise AccessDenied("that area has no such wave")
         return disclose(chosen, self.rules)
 
+    def trend(self, area: str, wave: str | None = None) -> pd.DataFrame:
+        """Each pillar, and the mutual trust of the weakest links, across every wave of
+        ``area`` up to ``wave`` (all by default), after disclosure control."""
+        mine = self.area_profiles(area)
+        upto = [p for p in mine if wave is None or p.wave <= wave]
+        history = [disclose(p, self.rules).profile for p in upto]
+        names = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        return trend(history, names=names)
+
     def disclose(self, p: Profile) -> Disclosed:
         return disclose(p, self.rules)
 
@@ -144,6 +158,57 @@ class ScopedData:
         """Every visible area in one table (its latest wave), after disclosure control."""
         names = {s.code: s.short for s in self.catalogue.sectors.sectors}
         return portfolio_table(self.disclosed_profiles(), names)
+
+    def action_counts(self) -> pd.DataFrame:
+        """Open and overdue actions of each visible area (index area code). Read afresh
+        on every call: actions change without new evidence."""
+        if self.scope.pooled_only:
+            raise AccessDenied("action plans are for engagement managers and partnerships")
+        return plans.counts(action_store.actions(self.engine, self.areas))
+
+    # -- action plans ------------------------------------------------------------------
+    def _may_plan(self, area: str) -> None:
+        self._check(area)
+        if self.scope.role not in {"manager", "admin", "partnership"}:
+            raise AccessDenied("action plans are for engagement managers and partnerships")
+
+    def actions(self, area: str) -> pd.DataFrame:
+        """The action plans of one area (not for the panel), due date first, with
+        ``open`` and ``overdue``."""
+        self._may_plan(area)
+        return plans.with_state(action_store.actions(self.engine, [area]))
+
+    def plan_action(self, area: str, **values: object) -> int:
+        """Store a new action of ``area`` (see :class:`app.actions.ActionInput`); audited.
+        Managers, administrators and the area's partnership members only."""
+        self._may_plan(area)
+        action = plans.checked(plans.ActionInput, values)
+        sectors = {s.code for s in self.catalogue.sectors.sectors}
+        pillars = {p.id for p in self.catalogue.survey.pillars}
+        gates = {g.id for g in self.catalogue.rules.gates}
+        for name, known in (
+            ("sector_a", sectors),
+            ("sector_b", sectors),
+            ("pillar", pillars),
+            ("gate", gates),
+        ):
+            value = getattr(action, name)
+            if value is not None and value not in known:
+                raise plans.ActionError(f"the action cannot be saved: unknown {name} '{value}'")
+        return action_store.create(self.engine, self.account.username, area, **action.model_dump())
+
+    def update_action(self, action_id: int, **changes: object) -> dict:
+        """Change an action's description, owner role, due date or status; audited. Only
+        for those who may plan actions in its area."""
+        area = action_store.area_of(self.engine, int(action_id))
+        if area is None or not self.scope.may_see(area):
+            raise AccessDenied("there is no such action for you to change")
+        self._may_plan(area)
+        change = plans.checked(plans.ActionChange, changes)
+        values = change.model_dump(exclude_none=True)
+        return action_store.update_action(
+            self.engine, self.account.username, int(action_id), **values
+        )
 
     def benchmark(self) -> pd.Series:
         """Median over all areas of each scale and pillar: see :func:`app.derived.benchmark`."""
@@ -153,6 +218,14 @@ class ScopedData:
     def texts(self, area: str, wave: str) -> pd.DataFrame:
         """Open answers of one wave, by sector, for sectors of at least the text threshold,
         redacted. Never for the panel."""
+        frame = self._open_answers(area, wave)
+        out = frame[["sector", "item_id", "text"]].copy()
+        out["text"] = out["text"].map(redact)
+        return out.reset_index(drop=True)
+
+    def _open_answers(self, area: str, wave: str) -> pd.DataFrame:
+        """One wave's open answers as given, from sectors of at least the text threshold
+        only; refused to roles without free text."""
         self._check(area)
         if not self.scope.free_text:
             raise AccessDenied("free text is not available to your role")
@@ -161,10 +234,47 @@ class ScopedData:
         profile = next((p for p in self.area_profiles(area) if p.wave == wave), None)
         sizes = profile.coverage["n"] if profile is not None else pd.Series(dtype=int)
         big = [s for s, n in sizes.items() if text_allowed(int(n), self.rules)]
-        frame = frame[frame["sector"].isin(big)]
-        out = frame[["sector", "item_id", "text"]].copy()
-        out["text"] = out["text"].map(redact)
+        return frame[frame["sector"].isin(big)]
+
+    def _coder(self) -> Coder:
+        frame = load_coding_frame(self.catalogue.folder)
+        names = {
+            s.code: [s.short.lower(), s.name.split(" (")[0].lower()]
+            for s in self.catalogue.sectors.sectors
+        }
+        return Coder(frame, names)
+
+    def comment_themes(self, area: str, wave: str) -> pd.DataFrame:
+        """What one wave's open comments say: comments per theme of the coding frame, with
+        their share and the sectors they name, from sectors of at least the text threshold
+        only (none for the panel). Managers also get one redacted example per theme."""
+        coder = self._coder()
+        coded = code_comments(self._open_answers(area, wave), coder)
+        names = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        counts = theme_counts(coded, coder, sector_names=names)
+        out = pd.DataFrame(
+            {
+                "Theme": counts["title"],
+                "Barrier or enabler": counts["type"].str.capitalize(),
+                "Comments": counts["comments"].astype(int),
+                "Share (%)": (counts["share"] * 100).round(0),
+                "Sectors named": counts["sectors"],
+            },
+            index=counts.index,
+        )
+        if self.scope.quotes and len(coded):
+            best = coded[coded["score"] > 0].sort_values(["score"], ascending=False, kind="stable")
+            examples = best.groupby("theme")["text"].first().map(redact)
+            out["Example (redacted)"] = out.index.map(examples).fillna("")
         return out.reset_index(drop=True)
+
+    def uncoded_comment_clusters(self, area: str, wave: str) -> pd.DataFrame:
+        """The comments the coding frame left uncoded, grouped (TF-IDF and NMF) into a few
+        clusters with their top terms: for the frame's next version. Managers only."""
+        if not self.scope.quotes:
+            raise AccessDenied("uncoded comment clusters are for engagement managers only")
+        coded = code_comments(self._open_answers(area, wave), self._coder())
+        return uncoded_clusters(coded.loc[coded["theme"] == UNCODED, "text"])
 
     def quotes(self, area: str, wave: str) -> pd.DataFrame:
         """Interview quotes (managers and administrators only), redacted."""
@@ -229,7 +339,14 @@ class ScopedData:
             benchmark=self.benchmark(),
             min_group=self.rules.min_group,
             quotes=quotes,
+            actions=self._readable_actions(area, d.profile),
         )
+
+    def _readable_actions(self, area: str, p: Profile) -> pd.DataFrame:
+        gates = {g.id: g.title or g.id for g in self.catalogue.rules.gates}
+        sectors = {s.code: s.short for s in self.catalogue.sectors.sectors}
+        titles = {**p.pillars["title"].to_dict(), **gates}
+        return plans.readable(self.actions(area), sectors=sectors, titles=titles)
 
     def report(self, area: str, wave: str | None = None, *, fmt: str = "pdf") -> bytes:
         """The area report in ``fmt`` (``html``, ``pdf`` or ``pptx``); audited."""

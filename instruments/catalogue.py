@@ -24,7 +24,8 @@ from instruments.schema import InstrumentBase, ReadinessRules, SectorList, Surve
 DEFAULT_DIR = Path(__file__).resolve().parent
 SECTORS_FILE = "sectors.yaml"
 RULES_FILE = "readiness_rules.yaml"
-_REFERENCE_FILES = {SECTORS_FILE, RULES_FILE}
+THEMES_FILE = "comment_themes.yaml"  # the coding frame of open comments (instruments.coding)
+_REFERENCE_FILES = {SECTORS_FILE, RULES_FILE, THEMES_FILE}
 
 __all__ = [
     "DEFAULT_DIR",

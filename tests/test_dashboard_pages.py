@@ -370,7 +370,7 @@ def test_a_partnership_member_reads_redacted_free_text_but_no_quotes():
     assert member.title[0].value == "Caldermoor (CLD), wave 2025-1"
     labels = {e.label for e in member.expander}
     assert QUOTES not in labels and TEXTS in labels
-    assert len(member.dataframe) == 2  # the triangulation table and the free text
+    assert len(member.dataframe) == 3  # the triangulation table, comment themes and free text
     texts = table(member, TEXTS)
     assert any("([email])" in t for t in texts["text"])
     text = rendered(member)

@@ -23,6 +23,8 @@ ACTIONS = (
     "user_disabled",
     "user_enabled",
     "password_changed",
+    "action_created",
+    "action_updated",
 )
 
 

@@ -5,11 +5,12 @@ No table holds a respondent's name: respondents are known only by the code in th
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -216,3 +217,27 @@ class WaveScore(Base):
     measure: Mapped[str] = mapped_column(String(60), primary_key=True)
     estimate: Mapped[float | None] = mapped_column(Float)
     n: Mapped[int] = mapped_column(Integer)
+
+
+class ActionPlan(Base):
+    """A joint action a partnership decided on: about a sector pair (trust), one sector, a
+    pillar or a gate of one area; an owner *role* (never a person's name), a due date and a
+    status. Every change is also written to the audit log."""
+
+    __tablename__ = "action_plans"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(40), index=True)
+    wave_label: Mapped[str | None] = mapped_column(String(40))  # the wave it was planned from
+    about: Mapped[str] = mapped_column(String(20))  # pair | sector | pillar | gate
+    sector_a: Mapped[str | None] = mapped_column(String(60))
+    sector_b: Mapped[str | None] = mapped_column(String(60))
+    pillar: Mapped[str | None] = mapped_column(String(60))
+    gate: Mapped[str | None] = mapped_column(String(60))
+    description: Mapped[str] = mapped_column(Text)
+    owner_role: Mapped[str] = mapped_column(String(200))
+    due: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    created_by: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_by: Mapped[str] = mapped_column(String(100))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

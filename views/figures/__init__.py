@@ -3,6 +3,7 @@
 :mod:`views.figures.profile` draws an area's profile, :mod:`views.figures.panel` the
 views across areas, :mod:`views.figures.style` holds the colours and helpers both share."""
 
+from views.figures.change import trend_chart
 from views.figures.panel import distribution_by_sector, pillar_strip, sector_scale_heatmap
 from views.figures.profile import (
     calibration_chart,
@@ -26,6 +27,7 @@ __all__ = [
     "pillar_strip",
     "score_chart",
     "sector_scale_heatmap",
+    "trend_chart",
     "trust_heatmap",
     "weakest_links_chart",
 ]

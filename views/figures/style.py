@@ -27,6 +27,20 @@ DIVERGING = [
     [1.0, "#542788"],
 ]
 TYPE_COLOURS = {"barrier": VERMILLION, "enabler": GREEN}
+# Table cells (CSS for a pandas Styler): a band's fill as in the figures, and each verdict
+# as a coloured badge, dark text on a light fill so it reads in print and for colour-blind
+# readers (the words are always there too).
+BAND_CELLS = {
+    "concern": "background-color: rgba(213,94,0,0.30)",
+    "borderline": "background-color: rgba(240,228,66,0.45)",
+    "strength": "background-color: rgba(0,158,115,0.30)",
+}
+VERDICT_CELLS = {
+    "ready": "background-color: #b7e4c7; font-weight: bold",
+    "ready_with_conditions": "background-color: #cfe6f7; font-weight: bold",
+    "not_yet_ready": "background-color: #f6c6a8; font-weight: bold",
+    "insufficient_evidence": "background-color: #e0e0e0; font-weight: bold",
+}
 HIDDEN = ("small", "complementary")
 
 

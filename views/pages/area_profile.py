@@ -5,11 +5,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from analysis.change import change_table
 from app.access import AccessDenied
 from app.exports.microdata import MICRODATA_FORMATS
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
+from views.action_panel import action_panel, pair_actions
 from views.errors import sentence
 from views.widgets import area_and_wave, verdict_box
 
@@ -38,6 +40,47 @@ if p.disagreement:
         f"(rwg(j) below {rules.agreement.rwg_j_min:.2f}): {', '.join(p.disagreement)}. "
         "Look at the spread by sector before relying on the average."
     )
+
+titles = pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
+actions = state.door().actions(area)  # read afresh: actions change without new evidence
+on_pair = pair_actions(actions)
+history = state.ask("trend", area, wave)
+if history["wave"].nunique() > 1:
+    st.header("Across waves")
+    left, right = st.columns(2)
+    left.plotly_chart(
+        figures.trend_chart(history, kind="pillar", title="Pillars, every wave"),
+        key="trend_pillars",
+    )
+    right.plotly_chart(
+        figures.trend_chart(history, kind="pair", title="Weakest links (mutual trust)"),
+        key="trend_pairs",
+    )
+if p.change is not None:
+    before = p.change["previous_wave"].iloc[0]
+    st.header(f"Change since wave {before}")
+    st.caption(
+        "A change is real only when its 95% interval excludes zero (bootstrap of "
+        "respondents within sectors in each wave); otherwise it is within chance."
+    )
+    st.plotly_chart(figures.change_chart(p.change, titles=titles), key="change_chart")
+    tables = {
+        "pillars": ("pillar",),
+        "sector pairs (mutual trust)": ("pair",),
+        "scales": ("scale",),
+    }
+    for label, kinds in tables.items():
+        table = change_table(
+            p.change, kinds=kinds, titles=titles, names=sector_names, current_wave=wave
+        )
+        if len(table) and kinds == ("pair",):
+            pairs = p.change.loc[table.index]
+            table["Actions on this pair"] = [
+                on_pair.get((a, b), "–") for a, b in zip(pairs["a"], pairs["b"], strict=True)
+            ]
+        if len(table):
+            with st.expander(f"Change in {label}", expanded=kinds == ("pair",)):
+                st.dataframe(table, hide_index=True, key=f"change_{kinds[0]}")
 
 benchmark = state.ask("benchmark")
 st.header("Pillars")
@@ -84,6 +127,8 @@ st.caption(
 if len(p.pairs):
     st.subheader("Weakest links")
     st.plotly_chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
+
+action_panel(area, wave, p, actions, sectors=sector_names)
 
 st.header("Confidence about the law")
 overall = p.calibration
@@ -139,6 +184,31 @@ if account.scope.quotes:
     with st.expander("Interview quotes (engagement managers only)"):
         st.dataframe(state.ask("quotes", area, wave), hide_index=True, key="quotes")
 if account.scope.free_text:
+    st.subheader("What staff wrote: themes")
+    themes = state.ask("comment_themes", area, wave)
+    if themes.empty:
+        st.write(
+            f"No open comments from sectors of at least {min_text_group} respondents in this wave."
+        )
+    else:
+        st.caption(
+            "Open comments coded to the themes of the coding frame "
+            "(instruments/comment_themes.yaml), counted only from sectors with at least "
+            f"{min_text_group} respondents; shares are of the comments to each question."
+            + (
+                " Examples are redacted and for engagement managers only."
+                if account.scope.quotes
+                else ""
+            )
+        )
+        st.dataframe(themes, hide_index=True, key="comment_themes")
+    if account.scope.quotes:
+        with st.expander("Uncoded comments, grouped (for the coding frame's next version)"):
+            clusters = state.ask("uncoded_comment_clusters", area, wave)
+            if clusters.empty:
+                st.write("Too few uncoded comments to group.")
+            else:
+                st.dataframe(clusters, key="uncoded_clusters")
     with st.expander(
         f"What staff wrote (sectors with at least {min_text_group} respondents, redacted)"
     ):
@@ -158,15 +228,6 @@ st.write(
 if p.missing_key_sectors:
     missing = ", ".join(sector_names.get(s, s) for s in p.missing_key_sectors)
     st.write(f"Key sectors without enough survey evidence: {missing}.")
-
-if p.change is not None:
-    st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
-    st.plotly_chart(
-        figures.change_chart(
-            p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
-        ),
-        key="change_chart",
-    )
 
 st.header("Take it to the board")
 st.caption(

@@ -1,17 +1,18 @@
-"""Portfolio: every area at a glance (engagement managers)."""
+"""Portfolio: every area at a glance (engagement managers). A row opens its profile."""
 
 import streamlit as st
 
+from analysis.portfolio import readable, short_title
 from app.exports.tables import csv_bytes
 from views import figures, state
+from views.figures.style import BAND_CELLS, VERDICT_CELLS
 from views.widgets import require
 
 require(
     lambda scope: scope.role in {"manager", "admin"}, "The portfolio is for engagement managers."
 )
 cat = state.catalogue()
-sector_names = {s.code: s.short for s in cat.sectors.sectors}
-pillars = list(cat.survey.pillars)
+bands = {b.id: b.label for b in cat.rules.bands}
 
 st.title("Portfolio")
 table = state.ask("portfolio")
@@ -19,49 +20,100 @@ if table.empty:
     st.info("No area has evidence yet.")
     st.stop()
 names = state.ask("area_names")
-table.insert(1, "name", table["area"].map(names))
+counts = state.door().action_counts()  # read afresh: actions change without new evidence
+for column in ("open_actions", "overdue_actions"):
+    table[column] = table["area"].map(counts[column]).fillna(0).astype(int)
+# The pillars under the titles the area profile gives them.
+pillars = {p.id: p.title.en for p in cat.survey.pillars if p.id in table}
 
-left, right = st.columns(2)
+left, middle, right = st.columns([2, 2, 1])
 verdicts = left.multiselect(
     "Verdict", sorted(table["verdict"].unique()), key="portfolio_verdicts", placeholder="All"
 )
-search = right.text_input("Find an area", key="portfolio_search")
+in_band = middle.multiselect(
+    "A pillar in band",
+    list(bands),
+    format_func=bands.get,
+    key="portfolio_bands",
+    placeholder="Any band",
+)
+which = right.selectbox(
+    "Which pillar",
+    ["any", *pillars],
+    format_func=lambda p: "Any pillar" if p == "any" else pillars[p],
+    key="portfolio_band_pillar",
+)
+search = st.text_input("Find an area (name or code)", key="portfolio_search")
 shown = table
 if verdicts:
     shown = shown[shown["verdict"].isin(verdicts)]
+if in_band:
+    columns = [f"{p}_band" for p in (pillars if which == "any" else [which])]
+    shown = shown[shown[columns].isin(in_band).any(axis=1)]
 if search:
     needle = search.strip().lower()
-    hit = shown["area"].str.lower().str.contains(needle, regex=False) | shown["name"].fillna(
-        ""
-    ).str.lower().str.contains(needle, regex=False)
+    named = shown["area"].map(names).fillna("").str.lower()
+    hit = shown["area"].str.lower().str.contains(needle, regex=False) | named.str.contains(
+        needle, regex=False
+    )
     shown = shown[hit]
+shown = shown.reset_index(drop=True)
 
-labels = {p.id: p.title.en for p in pillars}
-columns = {
-    "area": "Area",
-    "name": "Name",
-    "wave": "Last wave",
-    "verdict": "Verdict",
-    **labels,
-    "weakest_pillar": "Weakest pillar",
-    "weakest_link": "Weakest link",
-    "weakest_link_mutual": "Its mutual trust",
-    "sectors_covered": "Sectors with evidence",
-    "key_sectors_missing": "Key sectors missing",
-    "agreement_flag": "Staff disagree",
-    "respondents": "Respondents",
-}
-st.caption(f"{len(shown)} of {len(table)} areas. Click a column heading to sort.")
-st.dataframe(
-    shown[list(columns)].rename(columns=columns),
+view = readable(shown, pillars, names)
+styled = view.style.apply(
+    lambda col: shown["verdict_id"].map(VERDICT_CELLS).fillna(""), subset=["Verdict"]
+)
+for pid, title in pillars.items():
+    styled = styled.apply(
+        lambda col, pid=pid: shown[f"{pid}_band"].map(BAND_CELLS).fillna(""), subset=[title]
+    )
+styled = styled.format(precision=2, na_rep="–").format(
+    "{:.0f}", subset=["How likely (%)"], na_rep="–"
+)
+st.caption(
+    f"{len(shown)} of {len(table)} areas. Click a row to open its profile; click a column "
+    "heading to sort. Pillar cells are coloured by band (strength, borderline, concern); "
+    "“Change since last wave” counts the pillars that rose (↑) or fell (↓) by more than "
+    "chance (the 95% interval of the change excludes zero)."
+)
+picked = st.dataframe(
+    styled,
     hide_index=True,
     width="stretch",
-    column_config={labels[p.id]: st.column_config.NumberColumn(format="%.2f") for p in pillars},
+    height=min(38 + 35 * max(len(view), 1), 760),
+    column_order=[c for c in view.columns if c not in {"Name", "Respondents"}],
+    column_config={
+        "Area": st.column_config.TextColumn(width="small", pinned=True),
+        "Verdict": st.column_config.TextColumn(width="medium"),
+        "How likely (%)": st.column_config.NumberColumn(
+            "P", width="small", help="How likely the verdict is (share of resamples, %)"
+        ),
+        **{
+            t: st.column_config.NumberColumn(short_title(t), width="small", help=t)
+            for t in pillars.values()
+        },
+        "Weakest pillar": st.column_config.TextColumn(width="small"),
+        "Weakest link": st.column_config.TextColumn(width="medium"),
+        "Its mutual trust": st.column_config.NumberColumn("Mutual", width="small"),
+        "Sectors with evidence": st.column_config.TextColumn("Sectors", width="small"),
+        "Key sectors missing": st.column_config.NumberColumn("Key missing", width="small"),
+        "Staff disagree": st.column_config.CheckboxColumn("Disagree", width="small"),
+        "Last wave": st.column_config.TextColumn(width="small"),
+        "Change since last wave": st.column_config.TextColumn("Change", width="small"),
+        "Open actions": st.column_config.NumberColumn("Open", width="small"),
+        "Overdue actions": st.column_config.NumberColumn("Overdue", width="small"),
+    },
+    on_select="rerun",
+    selection_mode="single-row",
     key="portfolio_table",
 )
+rows = picked.selection.rows if picked is not None else []
+if rows and rows[0] < len(shown):
+    st.switch_page("views/pages/area_profile.py", query_params={"area": shown["area"][rows[0]]})
+
 st.download_button(
     "Download the portfolio (CSV)",
-    data=csv_bytes(shown[list(columns)].rename(columns=columns)),
+    data=csv_bytes(readable(shown, pillars, names, band_labels=bands)),
     file_name="readiness_portfolio.csv",
     mime="text/csv",
     on_click=state.door().record_export,
@@ -71,9 +123,14 @@ st.download_button(
 
 st.header("Each pillar across areas")
 cols = st.columns(2)
-for i, pillar in enumerate(pillars):
+for i, (pid, title) in enumerate(pillars.items()):
     with cols[i % 2]:
         st.plotly_chart(
-            figures.pillar_strip(shown, pillar.id, bands=cat.rules.bands),
-            key=f"strip_{pillar.id}",
+            figures.pillar_strip(
+                shown.assign(name=shown["area"].map(names)),
+                pid,
+                bands=cat.rules.bands,
+                title=title,
+            ),
+            key=f"strip_{pid}",
         )

@@ -16,6 +16,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from analysis.change import METHOD as CHANGE_METHOD
+from analysis.change import change_table
 from analysis.disclosure import Disclosed
 from analysis.readiness import Profile
 from analysis.verdict import label_of
@@ -119,6 +121,8 @@ class ReportContent:
     trend: pd.DataFrame  # waves × pillar titles
     change: pd.DataFrame  # since the previous wave, readable
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
+    actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # readable, open first
+    actions_summary: str = ""
     method: list[str] = field(default_factory=list)
     min_group: int = 5
 
@@ -136,10 +140,12 @@ def build(
     benchmark: pd.Series,
     min_group: int,
     quotes: pd.DataFrame | None = None,
+    actions: pd.DataFrame | None = None,
     made_on: date | None = None,
 ) -> ReportContent:
     """The content of one area-wave's report. ``history`` is every wave of the area up to
-    and including this one, disclosure-controlled, in order (for the trend)."""
+    and including this one, disclosure-controlled, in order (for the trend). ``actions``:
+    the area's action plans as :func:`app.actions.readable` gives them."""
     p = disclosed.profile
     rules = catalogue.rules
     names = {s.code: s.short for s in catalogue.sectors.sectors}
@@ -186,9 +192,19 @@ def build(
         trend=_trend(history),
         change=_change(p),
         quotes=_quotes(quotes, names, catalogue),
+        actions=actions if actions is not None else pd.DataFrame(),
+        actions_summary=_actions_summary(actions),
         method=method_note(catalogue, min_group),
         min_group=min_group,
     )
+
+
+def _actions_summary(actions: pd.DataFrame | None) -> str:
+    if actions is None or actions.empty:
+        return "No action has been planned for this area yet."
+    still = actions["Status"].isin(["Planned", "In progress"])
+    late = int((still & actions["Overdue"]).sum())
+    return f"{len(actions)} action(s): {int(still.sum())} open, {late} overdue."
 
 
 def _versions(cat: Catalogue) -> str:
@@ -407,19 +423,10 @@ def _trend(history: list[Disclosed]) -> pd.DataFrame:
 def _change(p: Profile) -> pd.DataFrame:
     if p.change is None:
         return pd.DataFrame()
-    c = p.change[p.change["kind"] == "pillar"]
-    return pd.DataFrame(
-        {
-            "Pillar": [p.pillars.loc[m, "title"] for m in c.index],
-            f"Wave {c['previous_wave'].iloc[0]}": [score(x) for x in c["previous"]],
-            f"Wave {p.wave}": [score(x) for x in c["current"]],
-            "Change": ["–" if pd.isna(x) else f"{x:+.2f}" for x in c["difference"]],
-            "95% interval": [
-                "" if pd.isna(lo) else f"{lo:+.2f} to {hi:+.2f}"
-                for lo, hi in zip(c["low"], c["high"], strict=True)
-            ],
-        }
+    table = change_table(
+        p.change, kinds=("pillar",), titles=p.pillars["title"].to_dict(), current_wave=p.wave
     )
+    return table.rename(columns={"Measure": "Pillar"}).reset_index(drop=True)
 
 
 def method_note(cat: Catalogue, min_group: int) -> list[str]:
@@ -443,4 +450,5 @@ def method_note(cat: Catalogue, min_group: int) -> list[str]:
         "each band, then critical gates (for example very low trust between two key sectors) "
         "that cap the verdict instead of being averaged away. The percentage beside a verdict "
         "is the share of resamples that reach it.",
+        CHANGE_METHOD.format(level=r.interval.level, resamples=r.interval.resamples),
     ]

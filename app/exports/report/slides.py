@@ -235,6 +235,11 @@ def pptx_bytes(c: ReportContent) -> bytes:
     if not c.change.empty:
         d.table(s, c.change, MARGIN, Inches(4.9), body, size=10)
 
+    s = d.slide("Action plans")
+    d.text(s, c.actions_summary, MARGIN, top, body, Inches(0.6), size=14)
+    if not c.actions.empty:
+        d.table(s, c.actions.head(12), MARGIN, Inches(2.1), body, size=10)
+
     s = d.slide("Next steps")
     steps = [f"{about}: {text}" for about, text in c.next_steps] or [
         "Keep doing what works; re-measure in the next wave."
