@@ -134,6 +134,7 @@ def test_migrations_create_the_schema_at_head(engine):
         "audit_log",
         "wave_scores",
         "survey_links",
+        "stored_profiles",
     }
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 

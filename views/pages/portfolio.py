@@ -14,6 +14,7 @@ sector_names = {s.code: s.short for s in cat.sectors.sectors}
 pillars = list(cat.survey.pillars)
 
 st.title("Portfolio")
+state.prepare_profiles()
 table = state.ask("portfolio")
 if table.empty:
     st.info("No area has evidence yet.")
