@@ -14,7 +14,7 @@ from analysis.context import context_from_catalogue
 from analysis.profiles import median_of_wave_scores, wave_means
 from instruments.catalogue import Catalogue
 from survey.ingest.write import Derive
-from survey.store import wave_scores
+from survey.store import profile_store, wave_scores
 from survey.store.readers import survey_frame
 
 MIN_AREAS_FOR_BENCHMARK = 5
@@ -59,10 +59,12 @@ def derive_for(catalogue: Catalogue) -> Derive:
 
 
 def rescore(engine: Engine, catalogue: Catalogue) -> int:
-    """Rebuild every wave's scores from the raw answers; returns the number of waves."""
+    """Rebuild every wave's scores from the raw answers, and forget every stored profile
+    (they are computed again when next asked for); returns the number of waves."""
     with engine.begin() as conn:
         waves = wave_scores.surveyed_waves(conn)
         wave_scores.clear(conn)
+        profile_store.clear(conn)
         for wave_id in waves:
             refresh_wave(conn, wave_id, catalogue)
     return len(waves)

@@ -136,6 +136,7 @@ def test_migrations_create_the_schema_at_head(engine):
         "survey_links",
         "survey_drafts",
         "action_plans",
+        "stored_profiles",
     }
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 

@@ -82,11 +82,28 @@ def data_version() -> int:
     return app_store.data_version(engine())
 
 
-@st.cache_resource(max_entries=4, show_spinner="Computing readiness profiles…")
-def _book(version: int) -> ProfileBook:
-    """Every account's profiles at one data version (undisclosed: ScopedData applies
-    scope and disclosure control on the way out)."""
+@st.cache_resource
+def _book() -> ProfileBook:
+    """Every account's profiles (undisclosed: ScopedData applies scope and disclosure
+    control on the way out). The book knows each area's data version itself and keeps
+    what it computes in the store, for every process."""
     return ProfileBook(engine(), catalogue())
+
+
+def prepare_profiles() -> None:
+    """Compute the profiles of the visible areas not yet computed for their evidence
+    (the first start, or after imports), showing how far it has got."""
+    book = _book()
+    todo = book.missing(ask("visible_areas"))
+    if not todo:
+        return
+    bar = st.progress(0.0, text=f"Computing readiness profiles for {len(todo)} areas…")
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Computing readiness profiles: {done} of {total} areas")
+
+    book.of(todo, progress=progress)
+    bar.empty()
 
 
 def account() -> Account:
@@ -95,7 +112,7 @@ def account() -> Account:
 
 def door(who: Account | None = None) -> ScopedData:
     """The signed-in account's one door to the evidence."""
-    return ScopedData(engine(), who or account(), catalogue(), book=_book(data_version()))
+    return ScopedData(engine(), who or account(), catalogue(), book=_book())
 
 
 @st.cache_data(max_entries=512, show_spinner=False)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -241,3 +242,18 @@ class ActionPlan(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_by: Mapped[str] = mapped_column(String(100))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class StoredProfile(Base):
+    """Derived: one area's readiness profiles (every wave), computed once per state of its
+    evidence (``data_key``, a fingerprint of the imports that hold it) and per version of
+    the rules and the code that computes them (``rules_key``), kept as an opaque payload
+    (:mod:`app.profiles` writes and reads it). Undisclosed: scope and disclosure control
+    are applied on the way out. It can always be rebuilt; ``readiness db rescore`` clears it."""
+
+    __tablename__ = "stored_profiles"
+    area_code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    data_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    rules_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    payload: Mapped[bytes] = mapped_column(LargeBinary)

@@ -15,6 +15,7 @@ cat = state.catalogue()
 bands = {b.id: b.label for b in cat.rules.bands}
 
 st.title("Portfolio")
+state.prepare_profiles()
 table = state.ask("portfolio")
 if table.empty:
     st.info("No area has evidence yet.")

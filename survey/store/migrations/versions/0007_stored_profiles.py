@@ -1,0 +1,30 @@
+"""stored profiles
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-12-02 02:00:00
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stored_profiles",
+        sa.Column("area_code", sa.String(length=40), nullable=False),
+        sa.Column("data_key", sa.String(length=64), nullable=False),
+        sa.Column("rules_key", sa.String(length=64), nullable=False),
+        sa.Column("computed_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("payload", sa.LargeBinary(), nullable=False),
+        sa.PrimaryKeyConstraint("area_code", "data_key", "rules_key"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("stored_profiles")
