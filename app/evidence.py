@@ -87,6 +87,12 @@ def validate(
     return checks.validate(data, file_name, instrument, catalogue=cat, **options)
 
 
+def read_file(path: Path) -> bytes:
+    """The bytes of an import file, refused (:class:`ImportRejected`) before a byte of it is
+    read when it is over the configured size limit (``READINESS_MAX_FILE_MB``)."""
+    return ingest.read_bounded(path, settings().limits)
+
+
 def check_file(
     data: bytes,
     file_name: str,

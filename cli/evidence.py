@@ -50,8 +50,12 @@ def import_command(
     cat = catalogue()
     db = engine()
     mapping = evidence.Mapping.read(mapping_file) if mapping_file else None
+    try:
+        data = evidence.read_file(file)
+    except evidence.ImportRejected as exc:
+        click.echo(f"{file.name}: {exc}", err=True)
+        sys.exit(1)
     bar = ProgressBar()
-    data = file.read_bytes()
     v = evidence.check_file(
         data, file.name, instrument, catalogue=cat, mapping=mapping, progress=bar
     )

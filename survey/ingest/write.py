@@ -350,6 +350,22 @@ def _workshop_rows(inst: Any, ids: list[int], rows: list[dict], raws: list[dict]
 WRITERS = {"survey": _survey_rows, "interview": _interview_rows, "workshop": _workshop_rows}
 
 
+def read_bounded(path: str | Path, limits: Limits | None = None) -> bytes:
+    """The bytes of the import file at ``path``, refused (:class:`ImportRejected`) before a
+    byte of it is read when it is over the size limit of ``limits``."""
+    path, limits = Path(path), limits or Limits()
+    try:
+        size = path.stat().st_size
+        if size > limits.file_bytes:
+            too_big = OverLimit(f"the file is {mb(size / MB)}", mb(limits.file_mb), "max_file_mb")
+            raise ImportRejected([ImportProblem(None, None, None, str(too_big))])
+        return path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected(
+            [ImportProblem(None, None, None, f"cannot read file: {exc.strerror}")]
+        ) from None
+
+
 def import_file(
     engine: Engine,
     path: str | Path,
@@ -368,17 +384,6 @@ def import_file(
     path = Path(path)
     limits = limits or Limits()
     if data is None:
-        try:
-            size = path.stat().st_size
-            if size > limits.file_bytes:  # refused before a byte of it is read
-                too_big = OverLimit(
-                    f"the file is {mb(size / MB)}", mb(limits.file_mb), "max_file_mb"
-                )
-                raise ImportRejected([ImportProblem(None, None, None, str(too_big))])
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ImportRejected(
-                [ImportProblem(None, None, None, f"cannot read file: {exc.strerror}")]
-            ) from None
+        data = read_bounded(path, limits)
     v = validate(data, path.name, instrument, catalogue=catalogue, progress=progress, limits=limits)
     return write(engine, v, catalogue=catalogue, progress=progress, **where)
