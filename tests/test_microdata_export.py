@@ -258,3 +258,17 @@ def test_whatever_is_written_reads_back_unchanged(catalogue, tmp_path, rows):
                 assert got.tolist() == want[v.name].tolist()
             else:
                 np.testing.assert_array_equal(got.to_numpy(float), want[v.name].to_numpy(float))
+
+
+def test_downloadable_microdata_are_k_anonymous(panel, store, catalogue):
+    from analysis.kanonymity import QUASI_IDENTIFIERS, class_sizes
+
+    for m in (
+        panel.labelled_microdata(KEY),
+        ScopedData(store[0], MANAGER, catalogue).area_microdata("BRK"),
+    ):
+        frame = m.data
+        sizes = class_sizes(frame, ["area", "wave", *QUASI_IDENTIFIERS])
+        fully = frame[list(QUASI_IDENTIFIERS)].isna().all(axis=1).to_numpy()
+        assert ((sizes >= 5) | fully).all()
+        assert frame["sector"].notna().mean() > 0.5, "sector, suppressed last, mostly kept"
