@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 from analysis.change import trend
 from analysis.context import context_from_catalogue
 from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
+from analysis.kanonymity import k_anonymise
 from analysis.portfolio import portfolio_table
 from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
@@ -379,9 +380,12 @@ class ScopedData:
 
     def labelled_microdata(self, key: str) -> Labelled:
         """The pooled, pseudonymised microdata (:meth:`pooled`) in instrument order, with
-        variable and value labels (:func:`app.exports.microdata.labelled`)."""
+        variable and value labels (:func:`app.exports.microdata.labelled`), made
+        k-anonymous for the smallest group shown (:func:`analysis.kanonymity.k_anonymise`):
+        a file leaves the system, so no combination of area, wave, sector, role, co-location
+        and team in it describes fewer people than that."""
         return labelled(
-            self.pooled(key),
+            k_anonymise(self.pooled(key), self.rules.min_group).frame,
             self.catalogue,
             self.catalogue.survey.key,
             area_label="Area (pseudonymised code)",
@@ -399,8 +403,9 @@ class ScopedData:
     def area_microdata(self, area: str, wave: str | None = None) -> Labelled:
         """One area's survey microdata (latest wave by default) for engagement managers
         and administrators: respondents in instrument order, labelled, with identifiers,
-        organisation and free text removed and rare categories merged as in the panel's
-        microdata (:func:`analysis.pseudonyms.pseudonymise`)."""
+        organisation and free text removed, rare categories merged as in the panel's
+        microdata (:func:`analysis.pseudonyms.pseudonymise`) and k-anonymous as
+        :meth:`labelled_microdata` is."""
         self._check(area)
         if not self.scope.quotes:
             raise AccessDenied("respondent-level data is for engagement managers")
@@ -411,6 +416,7 @@ class ScopedData:
             raise AccessDenied("that area has no survey evidence in that wave")
         micro, _ = pseudonymise(survey, key=f"area microdata {area}", rules=self.rules)
         micro["area"] = area
+        micro = k_anonymise(micro, self.rules.min_group).frame
         return labelled(micro, self.catalogue, self.catalogue.survey.key, area_label="Area")
 
     def export_area_microdata(

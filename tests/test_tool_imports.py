@@ -113,7 +113,10 @@ def cli(tmp_path, monkeypatch):
     [("/", False, ".csv"), ("-", True, ".csv"), ("/", True, ".xlsx"), ("-", False, ".xlsx")],
     ids=["slash-names-csv", "dash-labels-csv", "slash-labels-xlsx", "dash-names-xlsx"],
 )
-def test_a_kobo_export_imports_with_no_hand_editing(catalogue, db, tmp_path, sep, labels, suffix):
+def test_a_kobo_export_imports_with_no_hand_editing(
+    catalogue, engine, tmp_path, sep, labels, suffix
+):
+    db = engine  # SQLite, and PostgreSQL when READINESS_TEST_POSTGRES_URL is set
     spec = {c.id: c for c in columns(catalogue, KEY)}
     header = kobo_header(catalogue, KEY, sep)
     ids = [h.split(sep)[-1] for h in header]

@@ -1,9 +1,11 @@
 """Exports: one writer per format, looked up in one table.
 
 :data:`TABLE_FORMATS` writes any table (CSV, Excel); :mod:`app.exports.codebook` and
-:mod:`app.exports.psychometrics` write documents made of several tables. Every writer
-neutralises spreadsheet formulas (:mod:`app.exports.formulas`). Adding a format is one
-entry in the table of what it writes."""
+:mod:`app.exports.psychometrics` write documents made of several tables;
+:mod:`app.exports.microdata` writes labelled microdata for R, SPSS and Stata (its own
+table, ``MICRODATA_FORMATS``) and :mod:`app.exports.xlsform` an instrument as an XLSForm.
+Every writer neutralises spreadsheet formulas (:mod:`app.exports.formulas`). Adding a
+format is one entry in the table of what it writes."""
 
 from __future__ import annotations
 

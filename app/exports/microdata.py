@@ -109,7 +109,8 @@ class Labelled:
                     "label": v.label,
                     "type": v.type,
                     "values": values,
-                    "missing": "empty (system missing)",
+                    "missing": "empty (system missing): not answered"
+                    + (", or suppressed for k-anonymity" if v.type == "category" else ""),
                     "scale": v.scale,
                     "reverse": "yes" if v.reverse else "no" if v.scale else "",
                 }

@@ -258,20 +258,20 @@ buttons[-1].download_button(
     key="profile_download",
 )
 if door.scope.quotes:
-    st.subheader("Respondent-level data")
-    st.caption(
-        "This wave's survey answers, one row per respondent, with variable and value labels "
-        "for R, SPSS and Stata: no identifiers, organisations or free text, and small "
-        "categories merged. Made when you click; recorded in the audit log."
-    )
-    micro = st.columns(len(MICRODATA_FORMATS))
-    for column, fmt in zip(micro, MICRODATA_FORMATS.values(), strict=True):
-        column.download_button(
-            "Codebook (CSV)" if fmt.name == "codebook" else f"Microdata ({fmt.title})",
-            data=partial(door.export_area_microdata, area, wave, fmt.name),
-            file_name=f"readiness_{area}_{wave}_"
-            f"{'codebook' if fmt.name == 'codebook' else 'microdata'}{fmt.suffix}",
-            mime=fmt.mime,
-            on_click="ignore",
-            key=f"area_microdata_{fmt.name}",
+    with st.expander("Respondent-level data for R, SPSS and Stata"):
+        st.caption(
+            "This wave's survey answers, one row per respondent, with variable and value "
+            "labels: no identifiers, organisations or free text, small categories merged and "
+            "rare combinations suppressed. Made when you click; recorded in the audit log."
         )
+        micro = st.columns(len(MICRODATA_FORMATS))
+        for column, fmt in zip(micro, MICRODATA_FORMATS.values(), strict=True):
+            column.download_button(
+                "Codebook (CSV)" if fmt.name == "codebook" else f"Microdata ({fmt.title})",
+                data=partial(door.export_area_microdata, area, wave, fmt.name),
+                file_name=f"readiness_{area}_{wave}_"
+                f"{'codebook' if fmt.name == 'codebook' else 'microdata'}{fmt.suffix}",
+                mime=fmt.mime,
+                on_click="ignore",
+                key=f"area_microdata_{fmt.name}",
+            )
