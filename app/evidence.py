@@ -22,13 +22,14 @@ from survey.ingest import validate as checks
 from survey.ingest import write as ingest
 from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
 from survey.ingest.validate import Validated, preview_frame, problem_frame
-from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
+from survey.ingest.write import AlreadyImported, ImportConflict, ImportRejected, ImportResult
 from survey.store import audit
 from survey.store.accounts import Account
 from survey.store.readers import waves
 
 __all__ = [
     "AlreadyImported",
+    "ImportConflict",
     "ImportRejected",
     "ImportResult",
     "Validated",
