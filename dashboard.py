@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from views import auth, errors
+from views import auth, errors, widgets
 
 st.set_page_config(page_title="Sharing Readiness", layout="wide")
 # Also set here, for a dashboard started from another folder than the project's (whose
@@ -37,9 +37,9 @@ if account.scope.can_import:
 if account.scope.can_admin:
     pages.append(st.Page("views/pages/admin.py", title="Administration", url_path="admin"))
 with st.sidebar:
-    st.write(f"Signed in as **{account.label}**")
+    st.write(f"Signed in as **{widgets.plain(account.label)}**")
     if auth.is_demo(account):
-        st.caption("DEMO MODE: fictional sample data")
+        st.caption("DEMO MODE: fictional sample data, read-only")
     st.button("Sign out", on_click=auth.logout, key="logout")
 page = st.navigation(pages)
 with errors.shown():

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.access import AccessDenied
+from app.accounts import DEMO_READ_ONLY
 from app.evidence import submit_response
 from instruments.catalogue import Catalogue
 from survey.ingest import web_survey
@@ -23,6 +24,7 @@ from survey.ingest.web_survey import (
     survey_steps,
     trust_items,
 )
+from survey.store import audit
 from survey.store.accounts import Account
 
 __all__ = [
@@ -44,9 +46,11 @@ __all__ = [
 ]
 
 
-def _may_collect(account: Account) -> None:
+def _may_collect(account: Account, *, change: bool = True) -> None:
     if not account.scope.can_import:
         raise AccessDenied("survey links are for engagement managers")
+    if change and account.scope.read_only:
+        raise AccessDenied(DEMO_READ_ONLY)
 
 
 def open_link(
@@ -60,18 +64,26 @@ def open_link(
 ) -> str:
     """Open ``wave`` of ``area`` to web respondents; the new link's token."""
     _may_collect(account)
-    return web_survey.open_link(
+    token = web_survey.open_link(
         engine, area, wave, instrument, account.username, catalogue=catalogue
     )
+    where = area.strip()[:40]
+    audit.record(
+        engine, account.username, "link_opened", area=where, wave=wave.strip(), link=token[:8]
+    )
+    return token
 
 
 def close_link(engine: Engine, account: Account, token: str) -> None:
     """Stop the link taking answers (:class:`LinkNotOpen` if it is not open)."""
     _may_collect(account)
     web_survey.close_link(engine, token)
+    audit.record(engine, account.username, "link_closed", link=token[:8])
 
 
 def open_links(engine: Engine, account: Account) -> pd.DataFrame:
-    """Every open link, oldest first."""
-    _may_collect(account)
-    return web_survey.open_links(engine)
+    """Every open link, oldest first; none for a demo visitor (a real manager's links are
+    not the demo's to see)."""
+    _may_collect(account, change=False)
+    links = web_survey.open_links(engine)
+    return links.iloc[0:0] if account.scope.read_only else links

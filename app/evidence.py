@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from app import derived, store
 from app.access import AccessDenied
+from app.accounts import DEMO_READ_ONLY
 from app.derived import derive_for
 from app.settings import settings
 from instruments.catalogue import Catalogue
@@ -37,6 +38,7 @@ __all__ = [
     "import_file",
     "known_waves",
     "load_sample_data",
+    "may_import",
     "only_sample_data",
     "preview_frame",
     "problem_frame",
@@ -71,11 +73,20 @@ def validate(
 
 
 def write(
-    engine: Engine, v: Validated, *, catalogue: Catalogue | None = None, **options: Any
+    engine: Engine,
+    v: Validated,
+    *,
+    catalogue: Catalogue | None = None,
+    account: Account | None = None,
+    **options: Any,
 ) -> ImportResult:
     """Write a file already validated (:func:`validate`) in one transaction; ``options``
     as :func:`survey.ingest.write.write` (``area``, ``wave``, ``area_name``,
-    ``imported_by``, ``progress``)."""
+    ``imported_by``, ``progress``). With ``account``, only if it may import (a demo
+    visitor may not), as that account."""
+    if account is not None:
+        may_import(account)
+        options.setdefault("imported_by", account.username)
     cat = catalogue or store.catalogue()
     return ingest.write(engine, v, catalogue=cat, derive=derive_for(cat), **options)
 
@@ -107,6 +118,15 @@ def first_start(engine: Engine, catalogue: Catalogue | None = None) -> str | Non
         f"This was a new, empty database, so the sample data was loaded: {report.summary()} "
         "It is fictional and for demonstration only."
     )
+
+
+def may_import(account: Account) -> None:
+    """Refuse (:class:`AccessDenied`) an account that may not import: not a manager, or a
+    read-only demo visitor."""
+    if not account.scope.can_import:
+        raise AccessDenied("importing evidence is for engagement managers")
+    if account.scope.read_only:
+        raise AccessDenied(DEMO_READ_ONLY)
 
 
 def known_waves(engine: Engine, account: Account) -> pd.DataFrame:

@@ -1,4 +1,6 @@
-"""The audit log: logins (failed ones too), imports, exports and account changes.
+"""The audit log: logins (failed ones too, local and single sign-on), logouts, entering the
+demo, imports, exports (refused ones too), survey links opened and closed, and account
+changes.
 
 Entries are only ever added; the database itself refuses to change or delete them."""
 
@@ -23,6 +25,10 @@ ACTIONS = (
     "user_disabled",
     "user_enabled",
     "password_changed",
+    "demo_entered",
+    "link_opened",
+    "link_closed",
+    "export_refused",
 )
 
 

@@ -10,7 +10,7 @@ from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
 from views.errors import sentence
-from views.widgets import area_and_wave, verdict_box
+from views.widgets import area_and_wave, plain, verdict_box
 
 account = state.account()
 names = state.catalogue().sectors
@@ -28,7 +28,7 @@ except AccessDenied as exc:
     st.warning(sentence(exc))
     st.stop()
 p = d.profile
-st.title(f"{state.area_name(area)} ({area}), wave {wave}")
+st.title(f"{plain(state.area_name(area))} ({plain(area)}), wave {plain(wave)}")
 
 verdict_box(p.verdict, {v.id: v.label for v in rules.verdicts})
 if p.disagreement:
@@ -156,10 +156,10 @@ st.write(
 )
 if p.missing_key_sectors:
     missing = ", ".join(sector_names.get(s, s) for s in p.missing_key_sectors)
-    st.write(f"Key sectors without enough survey evidence: {missing}.")
+    st.write(f"Key sectors without enough survey evidence: {plain(missing)}.")
 
 if p.change is not None:
-    st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
+    st.header(f"Change since wave {plain(p.change['previous_wave'].iloc[0])}")
     st.plotly_chart(
         figures.change_chart(
             p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()

@@ -12,7 +12,7 @@ from app import collection
 from app.evidence import known_waves
 from instruments.kinds import SURVEY
 from views import state
-from views.widgets import require
+from views.widgets import plain, require
 
 account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
 engine = state.engine()
@@ -38,6 +38,11 @@ st.write(
     "Open a wave of the survey for an area: anyone with the link can answer it, without an "
     "account, until you close it. Answers are anonymous: no name, address or account is kept."
 )
+if account.scope.read_only:
+    st.info(
+        "Demo mode is read-only: here you see how links are opened and closed, but opening "
+        "one needs an account, and links opened by real managers are not shown."
+    )
 known = known_waves(engine, account)
 if not known.empty:
     st.caption("Areas so far: " + ", ".join(sorted(set(known["area"]))))
@@ -48,7 +53,9 @@ with st.form("link_form"):
     instrument = right.selectbox(
         "Survey", surveys, format_func=lambda k: str(cat.get(k).title), key="link_instrument"
     )
-    opened = st.form_submit_button("Open the wave", key="link_open")
+    opened = st.form_submit_button(
+        "Open the wave", key="link_open", disabled=account.scope.read_only
+    )
 if opened:
     try:
         token = collection.open_link(engine, account, area, wave, instrument, catalogue=cat)
@@ -66,7 +73,10 @@ if links.empty:
 for link in links.itertuples():
     text, button = st.columns([5, 1])
     when = f"{link.created_at:%Y-%m-%d %H:%M}"
-    text.markdown(f"**{link.area}**, wave **{link.wave}**: opened by {link.created_by}, {when}")
+    text.markdown(
+        f"**{plain(link.area)}**, wave **{plain(link.wave)}**: opened by "
+        f"{plain(link.created_by)}, {when}"
+    )
     text.code(collection.link_url(link.token, page_url()), language=None)
     text.caption(f"Relative address: {collection.link_url(link.token)}")
     button.button("Close", key=f"link_close_{link.token}", on_click=close, args=(link.token,))
