@@ -17,7 +17,7 @@ if "views.state" not in sys.modules:  # a fresh start: draw before the slow impo
 # .streamlit/config.toml says the same): every download is an audited, neutralised export.
 st.set_option("client.disableDataExport", True)
 
-from views import auth, errors, state  # noqa: E402  (after the first screen is drawn)
+from views import auth, errors, state, widgets  # noqa: E402  (after the first screen is drawn)
 
 state.warm_up(screen, bar)  # the store opens and the sample data loads under the bar
 if respondent:
@@ -49,9 +49,9 @@ if account.scope.can_import:
 if account.scope.can_admin:
     pages.append(st.Page("views/pages/admin.py", title="Administration", url_path="admin"))
 with st.sidebar:
-    st.write(f"Signed in as **{account.label}**")
+    st.write(f"Signed in as **{widgets.plain(account.label)}**")
     if auth.is_demo(account):
-        st.caption("DEMO MODE: fictional sample data")
+        st.caption("DEMO MODE: fictional sample data, read-only")
     st.button("Sign out", on_click=auth.logout, key="logout")
 page = st.navigation(pages)
 with errors.shown():

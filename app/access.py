@@ -9,6 +9,9 @@ is cached above this layer (:mod:`views.state`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pandas as pd
 from sqlalchemy import Engine
 
@@ -310,7 +313,8 @@ class ScopedData:
         """The profile's pillar and scale table as CSV, formulas neutralised. Audited,
         unless the caller records the export itself (a page prepares the file before the
         user clicks; see :meth:`record_export`)."""
-        data = csv_bytes(self.profile_table(area, wave))
+        with self._refusal_audited("profile", area):
+            data = csv_bytes(self.profile_table(area, wave))
         if audited:
             self.record_export(what="profile", area=area)
         return data
@@ -352,12 +356,31 @@ class ScopedData:
     def report(self, area: str, wave: str | None = None, *, fmt: str = "pdf") -> bytes:
         """The area report in ``fmt`` (``html``, ``pdf`` or ``pptx``); audited."""
         writer = REPORT_FORMATS[fmt]
-        data = writer.write(self.report_content(area, wave))
+        with self._refusal_audited(f"report ({fmt})", area):
+            content = self.report_content(area, wave)
+        data = writer.write(content)
         self.record_export(what=f"report ({fmt})", area=area)
         return data
 
     def record_export(self, *, what: str, area: str | None = None) -> None:
         audit.record(self.engine, self.account.username, "export", area=area, what=what)
+
+    @contextmanager
+    def _refusal_audited(self, what: str, area: str | None = None) -> Iterator[None]:
+        """An export refused (:class:`AccessDenied`) is audited with the reason, then the
+        refusal goes on to the user."""
+        try:
+            yield
+        except AccessDenied as exc:
+            audit.record(
+                self.engine,
+                self.account.username,
+                "export_refused",
+                area=area[:40] if area else None,
+                what=what,
+                why=str(exc),
+            )
+            raise
 
     def pooled(self, key: str) -> pd.DataFrame:
         """Pooled, pseudonymised survey microdata (areas coded, rare categories merged, no
@@ -395,7 +418,9 @@ class ScopedData:
         """The pooled microdata in ``fmt`` (``csv``, ``xlsx``, ``sav``, ``dta`` or
         ``codebook``; :data:`app.exports.microdata.MICRODATA_FORMATS`); audited unless the
         caller records the export itself."""
-        data = microdata_bytes(self.labelled_microdata(key), fmt)
+        with self._refusal_audited("microdata"):
+            frame = self.labelled_microdata(key)
+        data = microdata_bytes(frame, fmt)
         if audited:
             self.record_export(what="microdata" if fmt == "csv" else f"microdata ({fmt})")
         return data
@@ -423,7 +448,9 @@ class ScopedData:
         self, area: str, wave: str | None, fmt: str, *, audited: bool = True
     ) -> bytes:
         """:meth:`area_microdata` in ``fmt``; audited unless the caller records it."""
-        data = microdata_bytes(self.area_microdata(area, wave), fmt)
+        with self._refusal_audited(f"area microdata ({fmt})", area):
+            frame = self.area_microdata(area, wave)
+        data = microdata_bytes(frame, fmt)
         if audited:
             self.record_export(what=f"area microdata ({fmt})", area=area)
         return data

@@ -24,6 +24,7 @@ from survey.store.accounts import (
 
 __all__ = [
     "DEMO_PREFIX",
+    "DEMO_READ_ONLY",
     "ROLES",
     "Account",
     "AccountError",
@@ -32,9 +33,11 @@ __all__ = [
     "add_user",
     "audit_entries",
     "demo_account",
+    "enter_demo",
     "has_users",
     "is_demo",
     "list_users",
+    "may_change",
     "set_disabled",
     "sign_in",
     "sign_in_sso",
@@ -57,13 +60,32 @@ def sign_in_sso(engine: Engine, email: str) -> Account | None:
     return found
 
 
+DEMO_READ_ONLY = (
+    "demo mode is read-only: nothing can be imported, opened or changed without an account"
+)
+
+
 def demo_account(role: str, area: str | None = None) -> Account:
-    """A stand-in account of ``role`` for the demo (sample data only; no password)."""
-    return Account(f"{DEMO_PREFIX}{role}", role, area, f"Demo {ROLES[role].lower()}")
+    """A stand-in account of ``role`` for the demo (sample data only; no password). It may
+    open every page of its role and change nothing (its scope is ``read_only``)."""
+    return Account(f"{DEMO_PREFIX}{role}", role, area, f"Demo {ROLES[role].lower()}", demo=True)
+
+
+def enter_demo(engine: Engine, role: str, area: str | None = None) -> Account:
+    """The demo account of ``role``, its entry audited."""
+    account = demo_account(role, area)
+    audit.record(engine, account.username, "demo_entered", area=area, role=role)
+    return account
 
 
 def is_demo(account: Account) -> bool:
-    return account.username.startswith(DEMO_PREFIX)
+    return account.demo or account.username.startswith(DEMO_PREFIX)
+
+
+def may_change(account: Account) -> None:
+    """Refuse (:class:`AccountError`) any change asked for by a read-only demo account."""
+    if account.scope.read_only or is_demo(account):
+        raise AccountError(DEMO_READ_ONLY)
 
 
 def sign_out(engine: Engine, account: Account) -> None:

@@ -10,6 +10,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from app.access import AccessDenied
+from app.accounts import DEMO_READ_ONLY
 from app.evidence import submit_response
 from app.settings import settings
 from instruments.catalogue import Catalogue
@@ -28,6 +29,7 @@ from survey.ingest.web_survey import (
     survey_steps,
     trust_items,
 )
+from survey.store import audit
 from survey.store.accounts import Account
 
 __all__ = [
@@ -55,9 +57,11 @@ __all__ = [
 ]
 
 
-def _may_collect(account: Account) -> None:
+def _may_collect(account: Account, *, change: bool = True) -> None:
     if not account.scope.can_import:
         raise AccessDenied("survey links are for engagement managers")
+    if change and account.scope.read_only:
+        raise AccessDenied(DEMO_READ_ONLY)
 
 
 def open_link(
@@ -78,7 +82,7 @@ def open_link(
     expires = None
     if closes_after is not None:
         expires = datetime.combine(closes_after + timedelta(days=1), time(), tzinfo=UTC)
-    return web_survey.open_link(
+    token = web_survey.open_link(
         engine,
         area,
         wave,
@@ -88,18 +92,26 @@ def open_link(
         expires_at=expires,
         max_responses=max_responses,
     )
+    where = area.strip()[:40]
+    audit.record(
+        engine, account.username, "link_opened", area=where, wave=wave.strip(), link=token[:8]
+    )
+    return token
 
 
 def close_link(engine: Engine, account: Account, token: str) -> None:
     """Stop the link taking answers (:class:`LinkNotOpen` if it is not open)."""
     _may_collect(account)
     web_survey.close_link(engine, token)
+    audit.record(engine, account.username, "link_closed", link=token[:8])
 
 
 def open_links(engine: Engine, account: Account) -> pd.DataFrame:
-    """Every open link, oldest first."""
-    _may_collect(account)
-    return web_survey.open_links(engine)
+    """Every open link, oldest first; none for a demo visitor (a real manager's links are
+    not the demo's to see)."""
+    _may_collect(account, change=False)
+    links = web_survey.open_links(engine)
+    return links.iloc[0:0] if account.scope.read_only else links
 
 
 # --- a respondent's unfinished answers (no account: the resume code is the key) -----------

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 
 from app import derived, store
 from app.access import AccessDenied
+from app.accounts import DEMO_READ_ONLY
 from app.derived import derive_for
 from app.settings import settings
 from instruments.catalogue import Catalogue
@@ -30,7 +31,7 @@ from survey.ingest.mapping import (
 )
 from survey.ingest.sample import SAMPLE_DIR, LoadReport, is_empty, only_sample_data
 from survey.ingest.validate import Validated, preview_frame, problem_frame
-from survey.ingest.write import AlreadyImported, ImportRejected, ImportResult
+from survey.ingest.write import AlreadyImported, ImportConflict, ImportRejected, ImportResult
 from survey.store import audit
 from survey.store.accounts import Account
 from survey.store.readers import waves
@@ -38,6 +39,7 @@ from survey.store.readers import waves
 __all__ = [
     "AlreadyImported",
     "ColumnRule",
+    "ImportConflict",
     "ImportRejected",
     "ImportResult",
     "MappedValidated",
@@ -50,6 +52,7 @@ __all__ = [
     "import_file",
     "known_waves",
     "load_sample_data",
+    "may_import",
     "needs_mapping",
     "only_sample_data",
     "preview_frame",
@@ -162,11 +165,20 @@ def suggest_mapping(
 
 
 def write(
-    engine: Engine, v: Validated, *, catalogue: Catalogue | None = None, **options: Any
+    engine: Engine,
+    v: Validated,
+    *,
+    catalogue: Catalogue | None = None,
+    account: Account | None = None,
+    **options: Any,
 ) -> ImportResult:
     """Write a file already validated (:func:`validate`) in one transaction; ``options``
     as :func:`survey.ingest.write.write` (``area``, ``wave``, ``area_name``,
-    ``imported_by``, ``progress``)."""
+    ``imported_by``, ``progress``). With ``account``, only if it may import (a demo
+    visitor may not), as that account."""
+    if account is not None:
+        may_import(account)
+        options.setdefault("imported_by", account.username)
     cat = catalogue or store.catalogue()
     return ingest.write(engine, v, catalogue=cat, derive=derive_for(cat), **options)
 
@@ -209,6 +221,15 @@ def first_start(
         f"This was a new, empty database, so the sample data was loaded: {report.summary()} "
         "It is fictional and for demonstration only."
     )
+
+
+def may_import(account: Account) -> None:
+    """Refuse (:class:`AccessDenied`) an account that may not import: not a manager, or a
+    read-only demo visitor."""
+    if not account.scope.can_import:
+        raise AccessDenied("importing evidence is for engagement managers")
+    if account.scope.read_only:
+        raise AccessDenied(DEMO_READ_ONLY)
 
 
 def known_waves(engine: Engine, account: Account) -> pd.DataFrame:

@@ -3,24 +3,31 @@ process by the dashboard and once per command by the CLI."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from app.settings import settings
 from instruments.catalogue import Catalogue, default_catalogue
-from survey.store.engine import normalise_url, open_store, schema_version
+from survey.store import backup as _backup
+from survey.store.backup import BackupError
+from survey.store.engine import normalise_url, open_store, schema_version, upgrade
 from survey.store.grants import GrantError
 from survey.store.grants import grant_app_role as _grant
 from survey.store.readers import latest_import
 
 __all__ = [
+    "BackupError",
     "GrantError",
+    "backup",
     "catalogue",
     "data_version",
     "database_label",
     "database_url",
     "grant_app_role",
     "open_configured_store",
+    "restore",
     "schema_version",
 ]
 
@@ -53,3 +60,16 @@ def grant_app_role(engine: Engine, role: str) -> list[str]:
     """Create or refresh the PostgreSQL role the dashboard should connect as (no ownership,
     the audit log append-only); its password is ``READINESS_NEW_PASSWORD`` when set."""
     return _grant(engine, role, password=settings().new_password)
+
+
+def backup(engine: Engine, out: Path) -> str:
+    """Copy the configured store to ``out`` while it is in use (a sentence saying what)."""
+    return _backup.backup(engine, out)
+
+
+def restore(engine: Engine, source: Path) -> str:
+    """Replace the configured store's contents with the backup ``source``, then bring its
+    schema up to date (a backup from an older version gains the newer migrations)."""
+    said = _backup.restore(engine, source)
+    upgrade(engine)
+    return said

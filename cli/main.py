@@ -12,6 +12,7 @@ from cli.evidence import db, import_command, mapping_group, sample_data
 from cli.exports import export
 from cli.instruments import instruments, template
 from cli.profiles import profile_command, psychometrics_command, report_command
+from cli.safekeeping import backup_command, restore_command
 
 
 @click.group(cls=Commands)
@@ -33,6 +34,8 @@ for command in (
     audit_command,
     export,
     db,
+    backup_command,
+    restore_command,
 ):
     main.add_command(command)
 

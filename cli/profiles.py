@@ -13,7 +13,6 @@ from analysis.verdict import label_of
 from app.exports.psychometrics import markdown_table, report_text
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.pooled import coder_agreement_table, survey_report
-from app.profiles import load_profiles
 from cli.common import PASSWORD_HELP, as_user, catalogue, engine
 from instruments.catalogue import Catalogue
 from instruments.kinds import INTERVIEW, SURVEY
@@ -22,23 +21,35 @@ from instruments.kinds import INTERVIEW, SURVEY
 @click.command("profile")
 @click.argument("area", required=False)
 @click.option("--wave", default=None, help="Wave label (default: the latest wave).")
-@click.option("--all", "all_areas", is_flag=True, help="Every area and wave.")
+@click.option("--all", "all_areas", is_flag=True, help="Every area and wave the user may see.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON.")
-def profile_command(area: str | None, wave: str | None, all_areas: bool, as_json: bool) -> None:
-    """The readiness profile and verdict of AREA (or of every area with --all)."""
+@click.option("--user", "username", required=True, help="Show what this user may see.")
+@click.option("--password", default=None, help=PASSWORD_HELP)
+def profile_command(
+    area: str | None,
+    wave: str | None,
+    all_areas: bool,
+    as_json: bool,
+    username: str,
+    password: str | None,
+) -> None:
+    """The readiness profile and verdict of AREA (or of every area with --all), as USER
+    sees it: only areas the account may see, small groups suppressed as on the dashboard."""
     if bool(area) == all_areas:
         raise click.UsageError("give an AREA code or --all")
-    cat = catalogue()
-    profiles = load_profiles(engine(), cat, None if all_areas else [area])
-    if not all_areas:
-        if not profiles:
+    scoped = as_user(username, password)
+    cat = scoped.catalogue
+    if all_areas:
+        profiles = scoped.disclosed_profiles()
+    else:
+        waves = scoped.area_waves(area)
+        if not waves:
             raise click.ClickException(f"no evidence for area '{area}'")
-        waves = [p.wave for p in profiles]
         if wave is not None and wave not in waves:
             raise click.ClickException(
                 f"area '{area}' has no wave '{wave}' (waves: {', '.join(waves)})"
             )
-        profiles = [p for p in profiles if p.wave == (wave or waves[-1])]
+        profiles = [scoped.profile(area, wave or waves[-1]).profile]
     if as_json:
         data = [p.to_dict() for p in profiles]
         click.echo(json.dumps(data if all_areas else data[0], indent=2, ensure_ascii=False))

@@ -16,9 +16,11 @@ from click.testing import CliRunner, Result
 from app.evidence import load_sample_data
 from cli.main import main
 from survey.ingest.sample import SAMPLE_DIR
+from survey.store.accounts import add_user
 from survey.store.engine import open_store
 
 JSON_KEYS = {"area", "wave", "verdict", "reasons", "pillars", "coverage"}
+PASSWORD = "correct horse battery"
 PILLARS = ["culture", "governance", "trust", "technology", "change_readiness"]
 
 
@@ -39,6 +41,8 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     url = f"sqlite:///{folder}/readiness.db"
     engine = open_store(url)
     load_sample_data(engine)
+    add_user(engine, "boss", "manager", password=PASSWORD)
+    add_user(engine, "ash", "partnership", password=PASSWORD, area="ASH")
     engine.dispose()
     return url
 
@@ -52,9 +56,10 @@ def area_waves() -> list[tuple[str, str]]:
 @pytest.fixture
 def run(database: str, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("READINESS_DATABASE_URL", database)
+    monkeypatch.setenv("READINESS_PASSWORD", PASSWORD)
 
     def invoke(*args: str) -> Result:
-        return CliRunner().invoke(main, ["profile", *args])
+        return CliRunner().invoke(main, ["profile", *args, "--user", "boss"])
 
     return invoke
 
@@ -158,5 +163,37 @@ def test_an_area_or_all_must_be_given_but_not_both(run):
 def test_an_unusable_database_is_a_plain_error(monkeypatch, tmp_path):
     url = f"sqlite:///{tmp_path}/no/such/folder/readiness.db"
     monkeypatch.setenv("READINESS_DATABASE_URL", url)
-    result = CliRunner().invoke(main, ["profile", "ASH"])
+    result = CliRunner().invoke(main, ["profile", "ASH", "--user", "boss"])
     assert_plain_error(result, "cannot open the database")
+
+
+# --- who may see what --------------------------------------------------------------------------
+
+
+def test_profile_needs_a_user(database, monkeypatch):
+    monkeypatch.setenv("READINESS_DATABASE_URL", database)
+    result = CliRunner().invoke(main, ["profile", "ASH", "--json"])
+    assert result.exit_code == 2 and "--user" in result.output
+    monkeypatch.setenv("READINESS_PASSWORD", "not the password")
+    result = CliRunner().invoke(main, ["profile", "ASH", "--json", "--user", "boss"])
+    assert_plain_error(result, "wrong user name or password")
+    assert "pillars" not in result.output
+
+
+def test_a_partnership_member_sees_only_their_own_area(database, monkeypatch):
+    monkeypatch.setenv("READINESS_DATABASE_URL", database)
+    monkeypatch.setenv("READINESS_PASSWORD", PASSWORD)
+    mine = CliRunner().invoke(main, ["profile", "--all", "--json", "--user", "ash"])
+    assert mine.exit_code == 0, mine.output
+    assert {d["area"] for d in _strict_json(mine.output)} == {"ASH"}
+    other = CliRunner().invoke(main, ["profile", "FEN", "--json", "--user", "ash"])
+    assert_plain_error(other, "you do not have access to that area")
+
+
+def test_no_group_under_the_minimum_is_printed(run):
+    """Every sector count, pillar n and weakest link the command prints is a group of at
+    least the minimum (5), or is suppressed (no number)."""
+    for item in _strict_json(run("--all", "--json").output):
+        counts = [s["n"] for s in item["coverage"]["sectors"]]
+        counts += [p["n"] for p in item["pillars"] if p.get("estimate") is not None]
+        assert all(n is None or n == 0 or n >= 5 for n in counts), (item["area"], counts)

@@ -12,7 +12,8 @@ from app.accounts import (
     ROLES,
     Account,
     LoginError,
-    demo_account,
+    enter_demo,
+    has_users,
     is_demo,
     sign_in,
     sign_in_sso,
@@ -86,6 +87,12 @@ def login_page() -> None:
     if note:
         st.info(note)
     st.write("Sign in to see readiness profiles.")
+    if not has_users(state.engine()):
+        st.info(
+            "No account exists yet. Whoever runs the server creates the first administrator "
+            "from the project folder with `readiness users add NAME --role admin` (it asks "
+            "for a password), then signs in here and adds the others."
+        )
     with st.form("login"):
         username = st.text_input("User name", key="login_username")
         password = st.text_input("Password", type="password", key="login_password")
@@ -110,7 +117,8 @@ def _demo_picker() -> None:
     st.subheader("Demo mode")
     st.warning(
         "DEMO: this database holds only the fictional sample data, so you may try each role "
-        "without an account. Demo mode ends as soon as real evidence is imported."
+        "without an account. The demo is read-only: every page of the role opens, nothing "
+        "can be imported, opened or changed. It ends as soon as real evidence is imported."
     )
     # No demo administrator: accounts and the audit log are real even while the evidence is
     # only the sample, and a demo visitor has given no password.
@@ -121,5 +129,5 @@ def _demo_picker() -> None:
         areas = known_areas(state.engine())
         area = st.selectbox("Area", areas, key="demo_area")
     if st.button("Enter the demo", key="demo_enter"):
-        st.session_state[KEY] = demo_account(role, area)
+        st.session_state[KEY] = enter_demo(state.engine(), role, area)
         st.rerun()

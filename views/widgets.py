@@ -3,6 +3,7 @@ verdict box."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import streamlit as st
@@ -10,6 +11,17 @@ import streamlit as st
 from analysis.verdict import Verdict
 from app.accounts import Account, Scope
 from views import state
+
+# Every character Streamlit's markdown gives a meaning: emphasis, links, images, headings,
+# lists, tables, code, HTML, LaTeX ($) and colour or icon directives (:red[…], :icon:).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+
+
+def plain(text: object) -> str:
+    """``text`` (an area name, a wave label, a user name: anything a person typed) escaped
+    so that markdown shows it exactly as typed, never as formatting, a link or HTML."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+
 
 _STYLE = {
     "ready": st.success,

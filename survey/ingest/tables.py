@@ -176,8 +176,11 @@ def _check_workbook(data: bytes, limits: Limits) -> None:
                     "max_xlsx_shared_strings_mb",
                 )
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                with book.open(part) as sheet:
-                    head = sheet.read(4096)
+                try:
+                    with book.open(part) as sheet:
+                        head = sheet.read(4096)
+                except Exception as exc:  # zlib, zipfile and CRC errors of a damaged part
+                    raise UnreadableFile(f"not a readable Excel workbook: {exc}") from None
                 _check_dimension(head, limits)
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, Engine, func, insert, select
+from sqlalchemy import Connection, Engine, func, insert, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from instruments.catalogue import Catalogue, default_catalogue
@@ -68,6 +69,14 @@ class ImportRejected(ReadinessError):
         self.summary = summary if summary is not None else [str(p) for p in problems]
         lines = "\n".join(f"  {line}" for line in self.summary)
         super().__init__(f"{total:,} problem(s); nothing was imported:\n{lines}")
+
+
+class ImportConflict(ReadinessError):
+    """Another import into the same wave got in the way; nothing was imported."""
+
+
+# How many times an import is tried when another one, at the same moment, gets in its way.
+ATTEMPTS = 3
 
 
 class AlreadyImported(ReadinessError):
@@ -137,6 +146,41 @@ def write(
         raise ImportRejected(bad)
     cat = catalogue or default_catalogue()
     inst = cat.get(v.instrument_key)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return _write_once(
+                engine, v, inst, area, wave, area_name, imported_by, progress, derive
+            )
+        except IntegrityError:
+            # Another import created the same area, wave or file at the same moment: try
+            # again, now seeing it (a clash of respondents is then a plain refusal).
+            if attempt == ATTEMPTS:
+                raise ImportConflict(
+                    "another import into the same area and wave was written at the same "
+                    "moment; nothing was imported from this file. Import it again"
+                ) from None
+        except OperationalError as exc:
+            if "locked" not in str(exc) and "deadlock" not in str(exc):
+                raise
+            if attempt == ATTEMPTS:
+                raise ImportConflict(
+                    "the database stayed busy with another import; nothing was imported "
+                    "from this file. Import it again when that import has finished"
+                ) from None
+    raise AssertionError("unreachable")
+
+
+def _write_once(
+    engine: Engine,
+    v: Validated,
+    inst: Any,
+    area: str,
+    wave: str,
+    area_name: str | None,
+    imported_by: str | None,
+    progress: Progress | None,
+    derive: Derive,
+) -> ImportResult:
     with Session(engine) as session, session.begin():
         earlier = session.scalars(
             select(ImportBatch).where(ImportBatch.content_hash == v.content_hash)
@@ -151,6 +195,10 @@ def write(
             session, Wave, Wave.label, wave, Wave.area_id == area_obj.id
         ) or _get_or_create(session, Wave, area_id=area_obj.id, label=wave)
         wave = wave_obj.label
+        # Imports into one wave take turns from here (a row lock on PostgreSQL, the write
+        # lock on SQLite), so each sees the other's respondents and derives the wave's
+        # scores from all of them.
+        session.execute(update(Wave).where(Wave.id == wave_obj.id).values(label=Wave.label))
         taken = set(
             session.scalars(
                 select(Response.respondent_key).where(

@@ -6,7 +6,7 @@ through :class:`app.access.ScopedData` with the user's :class:`Scope`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 import pandas as pd
@@ -57,6 +57,8 @@ class Scope:
     quotes: bool = False
     can_import: bool = False
     can_admin: bool = False
+    # A demo visitor's scope: every page of the role may be opened, nothing may be changed.
+    read_only: bool = False
 
     def may_see(self, area: str) -> bool:
         return not self.pooled_only and (self.areas is None or area in self.areas)
@@ -68,10 +70,12 @@ class Account:
     role: str
     area: str | None = None
     display_name: str | None = None
+    demo: bool = False  # a demo visitor without a password: read-only
 
     @property
     def scope(self) -> Scope:
-        return scope_for(self.role, self.area)
+        scope = scope_for(self.role, self.area)
+        return replace(scope, read_only=True) if self.demo else scope
 
     @property
     def label(self) -> str:

@@ -1,4 +1,6 @@
-"""The audit log: logins (failed ones too), imports, exports and account changes.
+"""The audit log: logins (failed ones too, local and single sign-on), logouts, entering the
+demo, imports, exports (refused ones too), survey links opened and closed, and account
+changes.
 
 Entries are only ever added; the database itself refuses to change or delete them."""
 
@@ -25,6 +27,10 @@ ACTIONS = (
     "password_changed",
     "action_created",
     "action_updated",
+    "demo_entered",
+    "link_opened",
+    "link_closed",
+    "export_refused",
 )
 
 

@@ -13,7 +13,7 @@ from app.exports.tables import csv_bytes
 from views import figures, state
 from views.action_panel import action_panel, pair_actions
 from views.errors import sentence
-from views.widgets import area_and_wave, verdict_box
+from views.widgets import area_and_wave, plain, verdict_box
 
 account = state.account()
 names = state.catalogue().sectors
@@ -31,7 +31,7 @@ except AccessDenied as exc:
     st.warning(sentence(exc))
     st.stop()
 p = d.profile
-st.title(f"{state.area_name(area)} ({area}), wave {wave}")
+st.title(f"{plain(state.area_name(area))} ({plain(area)}), wave {plain(wave)}")
 
 verdict_box(p.verdict, {v.id: v.label for v in rules.verdicts})
 if p.disagreement:
@@ -227,7 +227,7 @@ st.write(
 )
 if p.missing_key_sectors:
     missing = ", ".join(sector_names.get(s, s) for s in p.missing_key_sectors)
-    st.write(f"Key sectors without enough survey evidence: {missing}.")
+    st.write(f"Key sectors without enough survey evidence: {plain(missing)}.")
 
 st.header("Take it to the board")
 st.caption(

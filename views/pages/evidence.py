@@ -41,7 +41,7 @@ from instruments import forms
 from instruments.columns import columns
 from instruments.kinds import INTERVIEW, WORKSHOP
 from views import state
-from views.widgets import require
+from views.widgets import plain, require
 
 PENDING, CHECKED, SEEN, FLASH = (f"evidence_{k}" for k in ("pending", "checked", "seen", "flash"))
 SUGGESTED = "evidence_suggested"
@@ -52,7 +52,8 @@ BIG = 1000  # rows (or kilobytes of file) from which work shows a progress bar
 account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
 engine = state.engine()
 cat = state.catalogue()
-write_as_user = partial(write, engine, imported_by=account.username, catalogue=cat)
+write_as_user = partial(write, engine, account=account, catalogue=cat)
+READ_ONLY = account.scope.read_only
 
 
 def plural(n: int, word: str) -> str:
@@ -82,7 +83,7 @@ def where() -> tuple[str, str, str | None]:
     wave = right.text_input("Wave label", key="evidence_wave", max_chars=40).strip()
     if not area or area in names:
         return area, wave, None
-    label = f"Name of the new area {area}"
+    label = f"Name of the new area {plain(area)}"
     return area, wave, st.text_input(label, key="evidence_area_name", max_chars=200).strip() or None
 
 
@@ -315,7 +316,7 @@ def upload(place: tuple) -> None:
     if not ready:
         st.info("Give the area code and wave label above, then import.")
     label = f"Import {plural(len(v.rows), 'row')}"
-    go = st.button(label, key="evidence_confirm", type="primary", disabled=not ready)
+    go = st.button(label, key="evidence_confirm", type="primary", disabled=not ready or READ_ONLY)
     if go and store(v, place, "evidence"):
         del st.session_state[PENDING], st.session_state[CHECKED]
         st.rerun()
@@ -377,7 +378,9 @@ def interview(place: tuple) -> None:
             column_config={c.id: grid_column(c) for c in grid_cols},
             key="interview_themes",
         )
-        submitted = st.form_submit_button("Save interview", key="interview_save")
+        submitted = st.form_submit_button(
+            "Save interview", key="interview_save", disabled=READ_ONLY
+        )
     if submitted:
         row |= forms.theme_cells(table)
         ident = "-".join(forms.cell_text(row.get(c)) for c in inst.id_columns)
@@ -397,7 +400,7 @@ def workshop(place: tuple) -> None:
             hide_index=True,
             key="workshop_table",
         )
-        submitted = st.form_submit_button("Save workshop", key="workshop_save")
+        submitted = st.form_submit_button("Save workshop", key="workshop_save", disabled=READ_ONLY)
     if submitted:
         rows = forms.table_rows(table, **{group.id: name})
         if not rows:
@@ -407,6 +410,11 @@ def workshop(place: tuple) -> None:
 
 
 st.title("Evidence")
+if READ_ONLY:
+    st.info(
+        "Demo mode is read-only: you may check a file and read its whole validation report, "
+        "but importing or saving evidence needs an account."
+    )
 if FLASH in st.session_state:
     st.success(st.session_state.pop(FLASH))
 st.write("Where the evidence belongs:")

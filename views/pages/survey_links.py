@@ -13,7 +13,7 @@ from app import collection
 from app.evidence import known_waves
 from instruments.kinds import SURVEY
 from views import state
-from views.widgets import require
+from views.widgets import plain, require
 
 account = require(lambda scope: scope.can_import, "This page is for engagement managers.")
 engine = state.engine()
@@ -39,6 +39,11 @@ st.write(
     "Open a wave of the survey for an area: anyone with the link can answer it, without an "
     "account, until you close it. Answers are anonymous: no name, address or account is kept."
 )
+if account.scope.read_only:
+    st.info(
+        "Demo mode is read-only: here you see how links are opened and closed, but opening "
+        "one needs an account, and links opened by real managers are not shown."
+    )
 known = known_waves(engine, account)
 if not known.empty:
     st.caption("Areas so far: " + ", ".join(sorted(set(known["area"]))))
@@ -56,7 +61,9 @@ with st.form("link_form"):
     limit = middle.number_input(
         "Most answers to take (optional)", min_value=1, value=None, step=1, key="link_limit"
     )
-    opened = st.form_submit_button("Open the wave", key="link_open")
+    opened = st.form_submit_button(
+        "Open the wave", key="link_open", disabled=account.scope.read_only
+    )
 if opened:
     try:
         token = collection.open_link(
@@ -83,7 +90,10 @@ if links.empty:
 for link in links.itertuples():
     text, button = st.columns([5, 1])
     when = f"{link.created_at:%Y-%m-%d %H:%M}"
-    text.markdown(f"**{link.area}**, wave **{link.wave}**: opened by {link.created_by}, {when}")
+    text.markdown(
+        f"**{plain(link.area)}**, wave **{plain(link.wave)}**: opened by "
+        f"{plain(link.created_by)}, {when}"
+    )
     limits = [f"{link.responses} answers so far"]
     if pd.notna(link.max_responses):
         limits[0] = f"{link.responses} of at most {int(link.max_responses)} answers"
