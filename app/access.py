@@ -345,6 +345,13 @@ class ScopedData:
             min_group=self.rules.min_group,
             quotes=quotes,
             actions=self._readable_actions(area, d.profile),
+            comment_themes=(
+                self.comment_themes(area, d.profile.wave).drop(
+                    columns=["Example (redacted)"], errors="ignore"
+                )
+                if self.scope.free_text
+                else None
+            ),
         )
 
     def _readable_actions(self, area: str, p: Profile) -> pd.DataFrame:

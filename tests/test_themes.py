@@ -17,7 +17,6 @@ from test_dashboard_pages import (  # noqa: F401  (module fixtures shared with t
     PANEL,
     engine,
     open_page,
-    reads_only,
     store_path,
 )
 
@@ -198,3 +197,15 @@ def test_the_profile_shows_the_themes_as_plain_text():
     assert themes["Comments"].sum() > 0
     assert not at.exception
     assert all("<script>" not in m.value for m in at.markdown)
+
+
+def test_the_board_report_carries_the_theme_counts_but_no_comment(engine, catalogue):  # noqa: F811
+    member = ScopedData(engine, Account("brk", "partnership", "BRK"), catalogue)
+    content = member.report_content("BRK")
+    assert content.comment_themes["Comments"].sum() > 0
+    assert "Example (redacted)" not in content.comment_themes
+    html = member.report("BRK", fmt="html").decode("utf-8")
+    assert "What staff wrote: comment themes" in html
+    assert "never tell them what happened" not in html  # counts, not the comments
+    slides = member.report("BRK", fmt="pptx")
+    assert slides[:2] == b"PK"

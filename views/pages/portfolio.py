@@ -27,24 +27,24 @@ for column in ("open_actions", "overdue_actions"):
 # The pillars under the titles the area profile gives them.
 pillars = {p.id: p.title.en for p in cat.survey.pillars if p.id in table}
 
-left, middle, right = st.columns([2, 2, 1])
-verdicts = left.multiselect(
+one, two, three, four = st.columns([3, 2, 2, 3])
+verdicts = one.multiselect(
     "Verdict", sorted(table["verdict"].unique()), key="portfolio_verdicts", placeholder="All"
 )
-in_band = middle.multiselect(
+in_band = two.multiselect(
     "A pillar in band",
     list(bands),
     format_func=bands.get,
     key="portfolio_bands",
     placeholder="Any band",
 )
-which = right.selectbox(
+which = three.selectbox(
     "Which pillar",
     ["any", *pillars],
     format_func=lambda p: "Any pillar" if p == "any" else pillars[p],
     key="portfolio_band_pillar",
 )
-search = st.text_input("Find an area (name or code)", key="portfolio_search")
+search = four.text_input("Find an area (name or code)", key="portfolio_search")
 shown = table
 if verdicts:
     shown = shown[shown["verdict"].isin(verdicts)]
@@ -61,6 +61,20 @@ if search:
 shown = shown.reset_index(drop=True)
 
 view = readable(shown, pillars, names)
+# On screen, narrower than the CSV so that every column fits at 1440 px: the weakest
+# link carries its mutual trust, and open and overdue actions share a column.
+view["Weakest link"] = [
+    "–" if not isinstance(link, str) else f"{link} ({mutual:.2f})"
+    for link, mutual in zip(shown["weakest_link"], shown["weakest_link_mutual"], strict=True)
+]
+view["Sectors with evidence"] = [
+    f"{int(c)}/{int(t)}"
+    for c, t in zip(shown["sectors_covered"], shown["sectors_total"], strict=True)
+]
+view["Actions"] = [
+    "–" if not n else f"{n} open" + (f", {late} late" if late else "")
+    for n, late in zip(shown["open_actions"], shown["overdue_actions"], strict=True)
+]
 styled = view.style.apply(
     lambda col: shown["verdict_id"].map(VERDICT_CELLS).fillna(""), subset=["Verdict"]
 )
@@ -74,35 +88,50 @@ styled = styled.format(precision=2, na_rep="–").format(
 st.caption(
     f"{len(shown)} of {len(table)} areas. Click a row to open its profile; click a column "
     "heading to sort. Pillar cells are coloured by band (strength, borderline, concern); "
-    "“Change since last wave” counts the pillars that rose (↑) or fell (↓) by more than "
-    "chance (the 95% interval of the change excludes zero)."
+    "the weakest link shows its mutual trust; “Change” counts the pillars that rose (↑) or "
+    "fell (↓) by more than chance since the last wave (the 95% interval of the change "
+    "excludes zero)."
 )
+on_screen = [
+    "Area",
+    "Verdict",
+    "How likely (%)",
+    *pillars.values(),
+    "Weakest link",
+    "Sectors with evidence",
+    "Staff disagree",
+    "Last wave",
+    "Change since last wave",
+    "Actions",
+]
 picked = st.dataframe(
     styled,
     hide_index=True,
     width="stretch",
     height=min(38 + 35 * max(len(view), 1), 760),
-    column_order=[c for c in view.columns if c not in {"Name", "Respondents"}],
+    column_order=on_screen,
     column_config={
-        "Area": st.column_config.TextColumn(width="small", pinned=True),
-        "Verdict": st.column_config.TextColumn(width="medium"),
+        "Area": st.column_config.TextColumn(width=48, pinned=True),
+        "Verdict": st.column_config.TextColumn(width=150),
         "How likely (%)": st.column_config.NumberColumn(
-            "P", width="small", help="How likely the verdict is (share of resamples, %)"
+            "P %", width=42, help="How likely the verdict is (share of resamples, %)"
         ),
         **{
-            t: st.column_config.NumberColumn(short_title(t), width="small", help=t)
+            t: st.column_config.NumberColumn(short_title(t), width=58, help=t)
             for t in pillars.values()
         },
-        "Weakest pillar": st.column_config.TextColumn(width="small"),
-        "Weakest link": st.column_config.TextColumn(width="medium"),
-        "Its mutual trust": st.column_config.NumberColumn("Mutual", width="small"),
-        "Sectors with evidence": st.column_config.TextColumn("Sectors", width="small"),
-        "Key sectors missing": st.column_config.NumberColumn("Key missing", width="small"),
-        "Staff disagree": st.column_config.CheckboxColumn("Disagree", width="small"),
-        "Last wave": st.column_config.TextColumn(width="small"),
-        "Change since last wave": st.column_config.TextColumn("Change", width="small"),
-        "Open actions": st.column_config.NumberColumn("Open", width="small"),
-        "Overdue actions": st.column_config.NumberColumn("Overdue", width="small"),
+        "Weakest link": st.column_config.TextColumn(
+            width=140, help="The pair of sectors with the lowest mutual trust, and its value"
+        ),
+        "Sectors with evidence": st.column_config.TextColumn(
+            "Sectors", width=48, help="Sectors with enough survey evidence, of all sectors"
+        ),
+        "Staff disagree": st.column_config.CheckboxColumn(
+            "Split", width=40, help="Staff disagree too much for the area score (rwg(j))"
+        ),
+        "Last wave": st.column_config.TextColumn("Wave", width=58),
+        "Change since last wave": st.column_config.TextColumn("Change", width=56),
+        "Actions": st.column_config.TextColumn(width=72, help="Open and overdue actions"),
     },
     on_select="rerun",
     selection_mode="single-row",

@@ -122,6 +122,7 @@ class ReportContent:
     change: pd.DataFrame  # since the previous wave, readable
     quotes: pd.DataFrame = field(default_factory=pd.DataFrame)
     actions: pd.DataFrame = field(default_factory=pd.DataFrame)  # readable, open first
+    comment_themes: pd.DataFrame = field(default_factory=pd.DataFrame)  # counts, no text
     actions_summary: str = ""
     method: list[str] = field(default_factory=list)
     min_group: int = 5
@@ -141,11 +142,13 @@ def build(
     min_group: int,
     quotes: pd.DataFrame | None = None,
     actions: pd.DataFrame | None = None,
+    comment_themes: pd.DataFrame | None = None,
     made_on: date | None = None,
 ) -> ReportContent:
     """The content of one area-wave's report. ``history`` is every wave of the area up to
     and including this one, disclosure-controlled, in order (for the trend). ``actions``:
-    the area's action plans as :func:`app.actions.readable` gives them."""
+    the area's action plans as :func:`app.actions.readable` gives them; ``comment_themes``
+    the open comments per theme (counts only, no comment text)."""
     p = disclosed.profile
     rules = catalogue.rules
     names = {s.code: s.short for s in catalogue.sectors.sectors}
@@ -194,6 +197,7 @@ def build(
         quotes=_quotes(quotes, names, catalogue),
         actions=actions if actions is not None else pd.DataFrame(),
         actions_summary=_actions_summary(actions),
+        comment_themes=comment_themes if comment_themes is not None else pd.DataFrame(),
         method=method_note(catalogue, min_group),
         min_group=min_group,
     )

@@ -235,6 +235,10 @@ def pptx_bytes(c: ReportContent) -> bytes:
     if not c.change.empty:
         d.table(s, c.change, MARGIN, Inches(4.9), body, size=10)
 
+    if not c.comment_themes.empty:
+        s = d.slide("What staff wrote: comment themes")
+        d.table(s, c.comment_themes.head(12), MARGIN, top, body, size=10)
+
     s = d.slide("Action plans")
     d.text(s, c.actions_summary, MARGIN, top, body, Inches(0.6), size=14)
     if not c.actions.empty:
