@@ -10,7 +10,7 @@ from app.exports.report import FORMATS as REPORT_FORMATS
 from app.exports.tables import csv_bytes
 from views import figures, state
 from views.errors import sentence
-from views.widgets import area_and_wave, verdict_box
+from views.widgets import area_and_wave, chart, verdict_box
 
 account = state.account()
 names = state.catalogue().sectors
@@ -40,13 +40,13 @@ if p.disagreement:
 
 benchmark = state.ask("benchmark")
 st.header("Pillars")
-st.plotly_chart(
+chart(
     figures.score_chart(p.pillars, rules.bands, benchmark=benchmark, title="Pillar scores"),
     key="pillar_chart",
 )
 with st.expander("Every scale"):
     likert = p.scales[p.scales["kind"] == "likert"]
-    st.plotly_chart(
+    chart(
         figures.score_chart(likert, rules.bands, benchmark=benchmark, title="Scale scores"),
         key="scale_chart",
     )
@@ -70,7 +70,7 @@ mode = st.radio(
     key="trust_mode",
 )
 values = {"trust": d.trust_mean, "mutual": d.mutual, "asymmetry": d.asymmetry}[mode]
-st.plotly_chart(
+chart(
     figures.trust_heatmap(values, d.trust_n, d.trust_status, names=sector_names, mode=mode),
     key="trust_heatmap",
 )
@@ -82,7 +82,7 @@ st.caption(
 )
 if len(p.pairs):
     st.subheader("Weakest links")
-    st.plotly_chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
+    chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
 
 st.header("Confidence about the law")
 overall = p.calibration
@@ -99,7 +99,7 @@ elif len(overall) and overall["lawful_n"].iloc[0] > 0:
         f"shared where it was not lawful in {row['over_sharing']:.0%} "
         f"(n = {int(row['unlawful_n'])})."
     )
-    st.plotly_chart(
+    chart(
         figures.calibration_chart(d.calibration_by_sector, names=sector_names),
         key="calibration_chart",
     )
@@ -125,10 +125,10 @@ if len(p.triangulation):
 left, right = st.columns(2)
 with left:
     if len(p.themes):
-        st.plotly_chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
+        chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
 with right:
     if len(p.cards):
-        st.plotly_chart(
+        chart(
             figures.evidence_bars(
                 p.cards, kind="cards", pillar_titles=p.pillars["title"].to_dict()
             ),
@@ -144,7 +144,7 @@ if account.scope.free_text:
         st.dataframe(state.ask("texts", area, wave), hide_index=True, key="texts")
 
 st.header("Who gave evidence")
-st.plotly_chart(
+chart(
     figures.coverage_chart(
         d.coverage, min_per_sector=rules.minimum_evidence.respondents_per_sector
     ),
@@ -160,7 +160,7 @@ if p.missing_key_sectors:
 
 if p.change is not None:
     st.header(f"Change since wave {p.change['previous_wave'].iloc[0]}")
-    st.plotly_chart(
+    chart(
         figures.change_chart(
             p.change, titles=pd.concat([p.pillars["title"], p.scales["title"]]).to_dict()
         ),

@@ -7,7 +7,7 @@ from app.exports.psychometrics import report_markdown
 from app.exports.tables import csv_bytes
 from views import figures, state
 from views.errors import sentence
-from views.widgets import require
+from views.widgets import chart, require
 
 require(
     lambda scope: scope.role != "partnership",
@@ -53,7 +53,7 @@ with st.expander(f"Factor structure: parallel analysis suggests {report.n_factor
 
 st.header("Scales by sector")
 by_sector = view.sector_means
-st.plotly_chart(
+chart(
     figures.sector_scale_heatmap(by_sector, names=names, titles=titles),
     key="sector_heatmap",
 )
@@ -63,7 +63,7 @@ scale = st.selectbox(
     format_func=lambda s: titles.get(s, s),
     key="patterns_scale",
 )
-st.plotly_chart(
+chart(
     figures.distribution_by_sector(
         view.scores,
         value=scale,
@@ -87,9 +87,7 @@ if scale in report.comparisons.index:
 
 st.header("Pooled trust between sectors")
 mean, n, status = view.trust
-st.plotly_chart(
-    figures.trust_heatmap(mean, n, status, names=names, mode="trust"), key="pooled_trust"
-)
+chart(figures.trust_heatmap(mean, n, status, names=names, mode="trust"), key="pooled_trust")
 
 st.header("Downloads")
 st.download_button(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from app.exports.tables import csv_bytes
 from views import figures, state
-from views.widgets import require
+from views.widgets import chart, require
 
 require(
     lambda scope: scope.role in {"manager", "admin"}, "The portfolio is for engagement managers."
@@ -73,7 +73,7 @@ st.header("Each pillar across areas")
 cols = st.columns(2)
 for i, pillar in enumerate(pillars):
     with cols[i % 2]:
-        st.plotly_chart(
+        chart(
             figures.pillar_strip(shown, pillar.id, bands=cat.rules.bands),
             key=f"strip_{pillar.id}",
         )
