@@ -225,7 +225,7 @@ def test_submitting_ends_the_draft(link, catalogue):
 
 # --- Welsh --------------------------------------------------------------------------------
 
-TRANSLATED = ["staff_survey"]
+TRANSLATED = ["staff_survey", "workshop"]
 
 
 @pytest.mark.parametrize("key", TRANSLATED)

@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+import plotly.graph_objects as go
 import streamlit as st
 
 from analysis.verdict import Verdict
 from app.accounts import Account, Scope
 from views import state
+from views.figures import alt
 
 # Every character Streamlit's markdown gives a meaning: emphasis, links, images, headings,
 # lists, tables, code, HTML, LaTeX ($) and colour or icon directives (:red[…], :icon:).
@@ -101,3 +103,25 @@ def verdict_box(verdict: Verdict, next_labels: dict[str, str]) -> None:
     if ex.next_steps:
         with st.expander("Suggested next steps"):
             st.markdown("\n".join(f"- **{about}**: {text}" for about, text in ex.next_steps))
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
+
+
+def as_text(text: str) -> str:
+    """``text`` with every markdown character escaped, for elements that render markdown
+    (labels in a chart may be names people typed)."""
+    return _MARKDOWN.sub(r"\\\1", text)
+
+
+def chart(fig: go.Figure, *, key: str) -> None:
+    """A chart with its text alternative: a caption summarising it, and a "Show as table"
+    switch that shows the same numbers as a table (both read from the figure)."""
+    st.plotly_chart(fig, key=key)
+    st.caption(as_text(alt.chart_summary(fig)))
+    if st.toggle("Show as table", key=f"{key}_as_table"):
+        table = alt.chart_table(fig)
+        title = alt.title_of(fig)
+        st.dataframe(table, key=f"{key}_table")
+        if title:
+            st.caption(as_text(f"The numbers of “{title}”."))

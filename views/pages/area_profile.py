@@ -13,7 +13,7 @@ from app.exports.tables import csv_bytes
 from views import figures, state
 from views.action_panel import action_panel, pair_actions
 from views.errors import sentence
-from views.widgets import area_and_wave, plain, verdict_box
+from views.widgets import area_and_wave, chart, plain, verdict_box
 
 account = state.account()
 names = state.catalogue().sectors
@@ -48,22 +48,24 @@ history = state.ask("trend", area, wave)
 if history["wave"].nunique() > 1:
     st.header("Across waves")
     left, right = st.columns(2)
-    left.plotly_chart(
-        figures.trend_chart(history, kind="pillar", title="Pillars, every wave"),
-        key="trend_pillars",
-    )
-    right.plotly_chart(
-        figures.trend_chart(history, kind="pair", title="Weakest links (mutual trust)"),
-        key="trend_pairs",
-    )
+    with left:
+        chart(
+            figures.trend_chart(history, kind="pillar", title="Pillars, every wave"),
+            key="trend_pillars",
+        )
+    with right:
+        chart(
+            figures.trend_chart(history, kind="pair", title="Weakest links (mutual trust)"),
+            key="trend_pairs",
+        )
 if p.change is not None:
     before = p.change["previous_wave"].iloc[0]
-    st.header(f"Change since wave {before}")
+    st.header(f"Change since wave {plain(before)}")
     st.caption(
         "A change is real only when its 95% interval excludes zero (bootstrap of "
         "respondents within sectors in each wave); otherwise it is within chance."
     )
-    st.plotly_chart(figures.change_chart(p.change, titles=titles), key="change_chart")
+    chart(figures.change_chart(p.change, titles=titles), key="change_chart")
     tables = {
         "pillars": ("pillar",),
         "sector pairs (mutual trust)": ("pair",),
@@ -84,13 +86,13 @@ if p.change is not None:
 
 benchmark = state.ask("benchmark")
 st.header("Pillars")
-st.plotly_chart(
+chart(
     figures.score_chart(p.pillars, rules.bands, benchmark=benchmark, title="Pillar scores"),
     key="pillar_chart",
 )
 with st.expander("Every scale"):
     likert = p.scales[p.scales["kind"] == "likert"]
-    st.plotly_chart(
+    chart(
         figures.score_chart(likert, rules.bands, benchmark=benchmark, title="Scale scores"),
         key="scale_chart",
     )
@@ -114,7 +116,7 @@ mode = st.radio(
     key="trust_mode",
 )
 values = {"trust": d.trust_mean, "mutual": d.mutual, "asymmetry": d.asymmetry}[mode]
-st.plotly_chart(
+chart(
     figures.trust_heatmap(values, d.trust_n, d.trust_status, names=sector_names, mode=mode),
     key="trust_heatmap",
 )
@@ -126,7 +128,7 @@ st.caption(
 )
 if len(p.pairs):
     st.subheader("Weakest links")
-    st.plotly_chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
+    chart(figures.weakest_links_chart(p.pairs, names=sector_names), key="weakest_links")
 
 action_panel(area, wave, p, actions, sectors=sector_names)
 
@@ -145,7 +147,7 @@ elif len(overall) and overall["lawful_n"].iloc[0] > 0:
         f"shared where it was not lawful in {row['over_sharing']:.0%} "
         f"(n = {int(row['unlawful_n'])})."
     )
-    st.plotly_chart(
+    chart(
         figures.calibration_chart(d.calibration_by_sector, names=sector_names),
         key="calibration_chart",
     )
@@ -171,10 +173,10 @@ if len(p.triangulation):
 left, right = st.columns(2)
 with left:
     if len(p.themes):
-        st.plotly_chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
+        chart(figures.evidence_bars(p.themes, kind="themes"), key="themes_chart")
 with right:
     if len(p.cards):
-        st.plotly_chart(
+        chart(
             figures.evidence_bars(
                 p.cards, kind="cards", pillar_titles=p.pillars["title"].to_dict()
             ),
@@ -215,7 +217,7 @@ if account.scope.free_text:
         st.dataframe(state.ask("texts", area, wave), hide_index=True, key="texts")
 
 st.header("Who gave evidence")
-st.plotly_chart(
+chart(
     figures.coverage_chart(
         d.coverage, min_per_sector=rules.minimum_evidence.respondents_per_sector
     ),

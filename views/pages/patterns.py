@@ -9,7 +9,7 @@ from app.exports.microdata import MICRODATA_FORMATS
 from app.exports.psychometrics import comparison_sentence, report_markdown
 from views import figures, state
 from views.errors import sentence
-from views.widgets import require
+from views.widgets import chart, require
 
 require(
     lambda scope: scope.role != "partnership",
@@ -55,7 +55,7 @@ with st.expander(f"Factor structure: parallel analysis suggests {report.n_factor
 
 st.header("Scales by sector")
 by_sector = view.sector_means
-st.plotly_chart(
+chart(
     figures.sector_scale_heatmap(by_sector, names=names, titles=titles),
     key="sector_heatmap",
 )
@@ -65,7 +65,7 @@ scale = st.selectbox(
     format_func=lambda s: titles.get(s, s),
     key="patterns_scale",
 )
-st.plotly_chart(
+chart(
     figures.distribution_by_sector(
         view.scores,
         value=scale,
@@ -90,9 +90,7 @@ if scale in report.comparisons.index:
 
 st.header("Pooled trust between sectors")
 mean, n, status = view.trust
-st.plotly_chart(
-    figures.trust_heatmap(mean, n, status, names=names, mode="trust"), key="pooled_trust"
-)
+chart(figures.trust_heatmap(mean, n, status, names=names, mode="trust"), key="pooled_trust")
 
 st.header("Downloads")
 st.caption(

@@ -6,7 +6,7 @@ from analysis.portfolio import readable, short_title
 from app.exports.tables import csv_bytes
 from views import figures, state
 from views.figures.style import BAND_CELLS, VERDICT_CELLS
-from views.widgets import require
+from views.widgets import chart, require
 
 require(
     lambda scope: scope.role in {"manager", "admin"}, "The portfolio is for engagement managers."
@@ -155,7 +155,7 @@ st.header("Each pillar across areas")
 cols = st.columns(2)
 for i, (pid, title) in enumerate(pillars.items()):
     with cols[i % 2]:
-        st.plotly_chart(
+        chart(
             figures.pillar_strip(
                 shown.assign(name=shown["area"].map(names)),
                 pid,
