@@ -6,6 +6,7 @@ one-way ANOVA, agreeing with R's ``multilevel`` package (Bliese).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from analysis.errors import (
     InvalidArgumentError,
+    NegativeICCWarning,
     TooFewObservationsError,
     UndefinedStatisticError,
     ZeroVarianceError,
@@ -324,4 +326,13 @@ def icc2(values: pd.Series | Sequence[float], groups: pd.Series | Sequence[Hasha
         raise UndefinedStatisticError(
             "ICC(2) is undefined: every group has exactly the same mean (MS between = 0)."
         )
-    return float((ms_between - ms_within) / ms_between)
+    value = float((ms_between - ms_within) / ms_between)
+    if value < 0:
+        warnings.warn(
+            f"ICC(2) is negative ({value:.3g}): groups differ less than chance alone would "
+            "make them (MS between < MS within), so group means carry no reliable signal. "
+            "Do not aggregate this score to groups.",
+            NegativeICCWarning,
+            stacklevel=2,
+        )
+    return value

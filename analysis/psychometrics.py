@@ -117,64 +117,70 @@ def _panel_report(
     for name, (items, points) in _scale_blocks(survey, model).items():
         row: dict[str, Any] = {"scale": name, "items": items.shape[1]}
         notes = []
-        try:
-            rel = cronbach_alpha(items, missing="pairwise")
-            row.update(n=rel.n, alpha=rel.alpha, alpha_low=rel.ci_low, alpha_high=rel.ci_high)
-            row["omega"] = mcdonald_omega(items)
-            ia = item_analysis(items).reset_index(names="item")
-            ia.insert(0, "scale", name)
-            item_rows.append(ia)
-        except AnalysisError as exc:
-            notes.append(str(exc))
-        if points:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", StatisticWarning)
             try:
-                agreement = rwg_j(items, survey[group], scale_points=points)
-                agreement = agreement[agreement["n"] >= MIN_GROUP]
-                rwg_rows.append(agreement.assign(scale=name).reset_index(names=group))
-                row["rwg_j_median"] = float(agreement["rwg_j"].median())
-                row["rwg_j_q1"] = float(agreement["rwg_j"].quantile(0.25))
-                row["rwg_j_q3"] = float(agreement["rwg_j"].quantile(0.75))
-                row["areas_rwg_ok"] = float((agreement["rwg_j"] >= RWG_MIN).mean())
-                values = items.mean(axis=1)
-                keep = values.notna()
-                row["icc1"] = icc1(values[keep], survey.loc[keep, group])
-                row["icc2"] = icc2(values[keep], survey.loc[keep, group])
+                rel = cronbach_alpha(items, missing="pairwise")
+                row.update(n=rel.n, alpha=rel.alpha, alpha_low=rel.ci_low, alpha_high=rel.ci_high)
+                row["omega"] = mcdonald_omega(items)
+                ia = item_analysis(items).reset_index(names="item")
+                ia.insert(0, "scale", name)
+                item_rows.append(ia)
             except AnalysisError as exc:
                 notes.append(str(exc))
-            ok, text = _aggregation_note(
-                row.get("rwg_j_median", np.nan), row.get("icc1", np.nan), row.get("icc2", np.nan)
-            )
-            row["aggregation_supported"], row["aggregation_note"] = ok, text
-        else:
-            row["aggregation_supported"] = False
-            row["aggregation_note"] = (
-                "Knowledge check: scored as share correct; rwg(j) does not apply."
-            )
-        if name in scores.scales.columns:
-            frame = pd.DataFrame(
-                {"score": scores.scales[name], sector: survey[sector], group: survey[group]}
-            ).dropna()
-            try:
-                cmp = compare_groups(frame, dv="score", between=sector)
-                comp_rows.append(
-                    {
-                        "scale": name,
-                        **_clustered(frame, sector, group),
-                        "welch_F": cmp.welch.F,
-                        "welch_df1": cmp.welch.df1,
-                        "welch_df2": cmp.welch.df2,
-                        "welch_p": cmp.welch.p,
-                        "kruskal_H": cmp.kruskal.H,
-                        "kruskal_df": cmp.kruskal.df,
-                        "kruskal_p": cmp.kruskal.p,
-                        "eta_squared": cmp.effect_sizes.eta_squared,
-                        "omega_squared": cmp.effect_sizes.omega_squared,
-                        "epsilon_squared": cmp.effect_sizes.epsilon_squared,
-                    }
+            if points:
+                try:
+                    agreement = rwg_j(items, survey[group], scale_points=points)
+                    agreement = agreement[agreement["n"] >= MIN_GROUP]
+                    rwg_rows.append(agreement.assign(scale=name).reset_index(names=group))
+                    row["rwg_j_median"] = float(agreement["rwg_j"].median())
+                    row["rwg_j_q1"] = float(agreement["rwg_j"].quantile(0.25))
+                    row["rwg_j_q3"] = float(agreement["rwg_j"].quantile(0.75))
+                    row["areas_rwg_ok"] = float((agreement["rwg_j"] >= RWG_MIN).mean())
+                    values = items.mean(axis=1)
+                    keep = values.notna()
+                    row["icc1"] = icc1(values[keep], survey.loc[keep, group])
+                    row["icc2"] = icc2(values[keep], survey.loc[keep, group])
+                except AnalysisError as exc:
+                    notes.append(str(exc))
+                ok, text = _aggregation_note(
+                    row.get("rwg_j_median", np.nan),
+                    row.get("icc1", np.nan),
+                    row.get("icc2", np.nan),
                 )
-                pair_rows.append(cmp.pairwise.assign(scale=name))
-            except AnalysisError as exc:
-                notes.append(f"sector comparison: {exc}")
+                row["aggregation_supported"], row["aggregation_note"] = ok, text
+            else:
+                row["aggregation_supported"] = False
+                row["aggregation_note"] = (
+                    "Knowledge check: scored as share correct; rwg(j) does not apply."
+                )
+            if name in scores.scales.columns:
+                frame = pd.DataFrame(
+                    {"score": scores.scales[name], sector: survey[sector], group: survey[group]}
+                ).dropna()
+                try:
+                    cmp = compare_groups(frame, dv="score", between=sector)
+                    comp_rows.append(
+                        {
+                            "scale": name,
+                            **_clustered(frame, sector, group),
+                            "welch_F": cmp.welch.F,
+                            "welch_df1": cmp.welch.df1,
+                            "welch_df2": cmp.welch.df2,
+                            "welch_p": cmp.welch.p,
+                            "kruskal_H": cmp.kruskal.H,
+                            "kruskal_df": cmp.kruskal.df,
+                            "kruskal_p": cmp.kruskal.p,
+                            "eta_squared": cmp.effect_sizes.eta_squared,
+                            "omega_squared": cmp.effect_sizes.omega_squared,
+                            "epsilon_squared": cmp.effect_sizes.epsilon_squared,
+                        }
+                    )
+                    pair_rows.append(cmp.pairwise.assign(scale=name))
+                except AnalysisError as exc:
+                    notes.append(f"sector comparison: {exc}")
+        said = [str(w.message) for w in caught if issubclass(w.category, StatisticWarning)]
+        notes += list(dict.fromkeys(said))
         row["note"] = "; ".join(notes)
         scale_rows.append(row)
     scales = pd.DataFrame(scale_rows).set_index("scale")
