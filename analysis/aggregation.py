@@ -6,6 +6,7 @@ one-way ANOVA, agreeing with R's ``multilevel`` package (Bliese).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -13,6 +14,7 @@ import pandas as pd
 
 from analysis.errors import (
     InvalidArgumentError,
+    NegativeICCWarning,
     TooFewObservationsError,
     UndefinedStatisticError,
     ZeroVarianceError,
@@ -22,19 +24,51 @@ from analysis.errors import (
     require_no_singletons,
 )
 
-__all__ = ["icc1", "icc2", "rwg", "rwg_j"]
+__all__ = ["NULLS", "icc1", "icc2", "null_variance", "rwg", "rwg_j"]
 
 SINGLETON_REASON = "group of one: within-group variance undefined"
 
 
-def _uniform_variance(scale_points: int) -> float:
+# Null response distributions of a 5-point item, as tabled by LeBreton and Senter (2008,
+# Table 3, after James, Demaree & Wolf 1984): the share of answers 1..5 expected with no
+# true agreement but a response bias. Their variances: 1.34, 0.90, 0.44, 1.32.
+NULL_DISTRIBUTIONS: dict[str, tuple[float, ...]] = {
+    "slight_skew": (0.05, 0.15, 0.20, 0.35, 0.25),
+    "moderate_skew": (0.00, 0.10, 0.15, 0.40, 0.35),
+    "heavy_skew": (0.00, 0.00, 0.10, 0.40, 0.50),
+    "triangular": (0.11, 0.22, 0.34, 0.22, 0.11),
+}
+NULLS = ("uniform", *NULL_DISTRIBUTIONS)
+
+
+def null_variance(scale_points: int, null: str = "uniform") -> float:
+    """The expected variance σ²_E of an item's answers under a null of no agreement.
+
+    ``"uniform"``: (A² − 1)/12 for A response options. ``"slight_skew"``,
+    ``"moderate_skew"``, ``"heavy_skew"``, ``"triangular"``: the variance of LeBreton and
+    Senter's (2008) tabled 5-point distributions (1.34, 0.90, 0.44, 1.32); they are
+    defined for 5-point items only. In R: ``multilevel::rwg(x, grp, ranvar = 1.34)``."""
     if isinstance(scale_points, bool) or not isinstance(scale_points, (int, np.integer)):
         raise InvalidArgumentError(
             f"scale_points must be the number of response options (e.g. 5), got {scale_points!r}."
         )
     if scale_points < 2:
         raise InvalidArgumentError(f"scale_points must be at least 2, got {scale_points}.")
-    return (scale_points**2 - 1) / 12.0
+    if null == "uniform":
+        return (scale_points**2 - 1) / 12.0
+    if null not in NULL_DISTRIBUTIONS:
+        raise InvalidArgumentError(f"null must be one of {', '.join(NULLS)}, got {null!r}.")
+    if scale_points != 5:
+        raise InvalidArgumentError(
+            f"The {null} null is tabled for 5-point items; this item has {scale_points} "
+            "points. Use null='uniform' or a 5-point item."
+        )
+    p = np.array(NULL_DISTRIBUTIONS[null])
+    x = np.arange(1, 6)
+    return float(p @ x**2 - (p @ x) ** 2)
+
+
+_uniform_variance = null_variance
 
 
 def _agreement_frame(
@@ -71,8 +105,9 @@ def rwg(
     groups: pd.Series | Sequence[Hashable],
     *,
     scale_points: int,
+    null: str = "uniform",
 ) -> pd.DataFrame:
-    """Within-group agreement rwg of a single item against a uniform null.
+    """Within-group agreement rwg of a single item against a null distribution.
 
     Parameters
     ----------
@@ -82,6 +117,10 @@ def rwg(
         Group label of each row (same length and order as ``values``).
     scale_points : int
         Number of response options A of the item (5 for a 1–5 Likert item).
+    null : str, default "uniform"
+        The null distribution of no agreement (:func:`null_variance`): a skewed null
+        allows for a shared response bias (e.g. leniency), so agreement is judged against
+        what a biased but non-agreeing group would give (LeBreton & Senter, 2008).
 
     Returns
     -------
@@ -113,7 +152,7 @@ def rwg(
 
     >>> rwg(df["q1"], df["area"], scale_points=5)  # doctest: +SKIP
     """
-    null_var = _uniform_variance(scale_points)
+    null_var = null_variance(scale_points, null)
     x, codes, labels = grouped_values(values, groups, name="values")
     counts, var = _group_variances(x, codes, len(labels))
     value = 1.0 - np.minimum(var[:, 0], null_var) / null_var
@@ -125,8 +164,9 @@ def rwg_j(
     groups: pd.Series | Sequence[Hashable],
     *,
     scale_points: int,
+    null: str = "uniform",
 ) -> pd.DataFrame:
-    """Within-group agreement rwg(j) of a multi-item scale against a uniform null.
+    """Within-group agreement rwg(j) of a multi-item scale against a null distribution.
 
     Parameters
     ----------
@@ -137,6 +177,8 @@ def rwg_j(
         Group label of each row.
     scale_points : int
         Number of response options A of each item.
+    null : str, default "uniform"
+        The null distribution of no agreement (see :func:`rwg`).
 
     Returns
     -------
@@ -166,7 +208,7 @@ def rwg_j(
 
     >>> rwg_j(df[["q1", "q2", "q3"]], df["area"], scale_points=5)  # doctest: +SKIP
     """
-    null_var = _uniform_variance(scale_points)
+    null_var = null_variance(scale_points, null)
     x = numeric_items(items)
     labels_all = group_labels(groups, len(x))
     keep = ~np.isnan(x).any(axis=1) & labels_all.notna().to_numpy()
@@ -284,4 +326,13 @@ def icc2(values: pd.Series | Sequence[float], groups: pd.Series | Sequence[Hasha
         raise UndefinedStatisticError(
             "ICC(2) is undefined: every group has exactly the same mean (MS between = 0)."
         )
-    return float((ms_between - ms_within) / ms_between)
+    value = float((ms_between - ms_within) / ms_between)
+    if value < 0:
+        warnings.warn(
+            f"ICC(2) is negative ({value:.3g}): groups differ less than chance alone would "
+            "make them (MS between < MS within), so group means carry no reliable signal. "
+            "Do not aggregate this score to groups.",
+            NegativeICCWarning,
+            stacklevel=2,
+        )
+    return value

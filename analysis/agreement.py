@@ -33,6 +33,7 @@ def cohen_kappa(
     rater_b: pd.Series | Sequence[Hashable],
     *,
     weights: Weights = None,
+    categories: Sequence[Hashable] | None = None,
 ) -> float:
     """Cohen's kappa for two raters rating the same cases, optionally weighted.
 
@@ -44,6 +45,11 @@ def cohen_kappa(
         numeric (ordinal) ratings.
     weights : {None, "linear", "quadratic"}
         None for unweighted kappa; otherwise partial credit for near-misses.
+    categories : sequence, optional
+        Every category of the rating scale, in order (for a 1–5 rubric ``[1, 2, 3, 4, 5]``).
+        The weights then follow the rubric's own distances, whichever categories were used;
+        a rating outside them is an error. Without it, the categories are those either
+        rater used.
 
     Returns
     -------
@@ -63,16 +69,18 @@ def cohen_kappa(
 
     Notes
     -----
-    The categories are the union of the values either rater used, in sorted order; a
-    category neither rater used cannot affect kappa. With p_ij the observed proportions,
-    e_ij = p_i· p_·j the chance proportions and agreement weights w_ij,
+    The categories are ``categories`` when given, else the union of the values either
+    rater used, in sorted order. Unweighted kappa does not depend on unused categories;
+    weighted kappa does: with the used categories only, raters who used 1, 2 and 5 of a
+    1–5 rubric have 2 and 5 one step apart. Pass the rubric's points. With p_ij the
+    observed proportions, e_ij = p_i· p_·j the chance proportions and weights w_ij,
 
     .. math:: \\kappa_w = \\frac{\\sum w_{ij} p_{ij} - \\sum w_{ij} e_{ij}}
               {1 - \\sum w_{ij} e_{ij}}
 
     Unweighted: w_ij = 1 if i = j else 0. Weights use the categories' *positions* i, j in the
-    sorted list of c categories (as psych and scikit-learn do), not their numeric
-    distances: linear w_ij = 1 − |i − j|/(c − 1), quadratic w_ij = 1 − (i − j)²/(c − 1)².
+    list of c categories (as psych and scikit-learn do), not their numeric distances:
+    linear w_ij = 1 − |i − j|/(c − 1), quadratic w_ij = 1 − (i − j)²/(c − 1)².
 
     References
     ----------
@@ -85,7 +93,8 @@ def cohen_kappa(
     In R: ``psych::cohen.kappa(cbind(a, b))$kappa`` (unweighted),
     ``psych::cohen.kappa(cbind(a, b))$weighted.kappa`` (quadratic, psych's default weights),
     ``psych::cohen.kappa(cbind(a, b), w = 1 - abs(outer(1:c, 1:c, "-")) / (c - 1))``
-    (linear).
+    (linear); with the rubric's categories, ``irr::kappa2`` or
+    ``sklearn.metrics.cohen_kappa_score(a, b, labels=[1, 2, 3, 4, 5], weights="linear")``.
 
     >>> cohen_kappa([1, 2, 3, 3], [1, 2, 3, 2])
     0.6363636363636364
@@ -111,16 +120,35 @@ def cohen_kappa(
             "Weighted kappa needs numeric ordinal ratings (e.g. 1-5); convert the labels to "
             "numbers in their natural order, or use weights=None."
         )
-    try:
-        categories = np.sort(pd.unique(pd.concat([pairs["a"], pairs["b"]])))
-    except TypeError as err:
-        raise InvalidArgumentError(
-            "The ratings mix labels that cannot be ordered (e.g. numbers and text); use one "
-            "type of label."
-        ) from err
-    c = len(categories)
-    ia = np.searchsorted(categories, pairs["a"].to_numpy())
-    ib = np.searchsorted(categories, pairs["b"].to_numpy())
+    used = pd.unique(pd.concat([pairs["a"], pairs["b"]]))
+    if categories is not None:
+        scale = list(categories)
+        if len(set(scale)) != len(scale) or len(scale) < 2:
+            raise InvalidArgumentError(
+                "categories must list every category of the rating scale once, in order "
+                f"(at least 2), got {scale!r}."
+            )
+        outside = [v for v in used if v not in set(scale)]
+        if outside:
+            raise InvalidArgumentError(
+                f"Ratings {sorted(map(str, outside))} are not categories of the scale "
+                f"{scale!r}; correct them or pass the full list of categories."
+            )
+        position = {v: k for k, v in enumerate(scale)}
+        ia = np.array([position[v] for v in pairs["a"]], dtype=int)
+        ib = np.array([position[v] for v in pairs["b"]], dtype=int)
+        c = len(scale)
+    else:
+        try:
+            order = np.sort(used)
+        except TypeError as err:
+            raise InvalidArgumentError(
+                "The ratings mix labels that cannot be ordered (e.g. numbers and text); use "
+                "one type of label."
+            ) from err
+        c = len(order)
+        ia = np.searchsorted(order, pairs["a"].to_numpy())
+        ib = np.searchsorted(order, pairs["b"].to_numpy())
     observed = np.bincount(ia * c + ib, minlength=c * c).reshape(c, c) / len(pairs)
     chance = np.outer(observed.sum(axis=1), observed.sum(axis=0))
     i, j = np.indices((c, c))

@@ -334,8 +334,9 @@ def random_intercept_fit(y: np.ndarray, exog: np.ndarray, clusters: np.ndarray):
     In R: ``lme4::lmer(y ~ x + (1 | cluster), REML = TRUE)``. Returns the statsmodels
     results object (``fe_params``, ``bse_fe``, ``cov_re``, ``scale``, ``cov_params()``)."""
     from statsmodels.regression.mixed_linear_model import MixedLM
+    from threadpoolctl import threadpool_limits
 
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
         warnings.simplefilter("ignore")  # convergence chatter; ``converged`` is reported
         model = MixedLM(y, exog, groups=clusters)
         fit = model.fit(reml=True)

@@ -20,8 +20,10 @@ __all__ = [
     "ConstantItemError",
     "HeywoodCaseWarning",
     "InvalidArgumentError",
+    "NegativeICCWarning",
     "NonNumericError",
     "NotIdentifiedError",
+    "ReverseKeyingWarning",
     "SingletonGroupError",
     "StatisticWarning",
     "TooFewGroupsError",
@@ -94,6 +96,16 @@ class StatisticWarning(UserWarning):
 
 class HeywoodCaseWarning(StatisticWarning):
     """A factor solution has a negative (or near-zero) variance: the model does not fit."""
+
+
+class ReverseKeyingWarning(StatisticWarning):
+    """A scale's items are negatively related (negative alpha, loadings of both signs):
+    most often a reverse-keyed item that was not reversed."""
+
+
+class NegativeICCWarning(StatisticWarning):
+    """An ICC is negative: groups differ less than chance would make them (no group-level
+    signal), so the figure cannot be read as a reliability."""
 
 
 # --- input checks ---------------------------------------------------------------------------

@@ -316,13 +316,44 @@ def _eigenvalues(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pc, np.linalg.eigvalsh(reduced)[::-1]
 
 
+def _batch_eigenvalues(r: np.ndarray, tol: float = 1e-7, max_iter: int = 500):
+    """:func:`_eigenvalues` for a stack of correlation matrices at once.
+
+    The one-factor communalities come from iterated principal axis factoring (start:
+    squared multiple correlations), which converges to the same unweighted least squares
+    (minres) solution as :func:`_minres` when no uniqueness sits on its bound, as in
+    simulated uncorrelated data; the top eigenpair is refined by power iteration."""
+    b, k, _ = r.shape
+    pc = np.linalg.eigvalsh(r)[:, ::-1]
+    diag = np.arange(k)
+    try:
+        h = 1.0 - 1.0 / np.diagonal(np.linalg.inv(r), axis1=1, axis2=2)
+    except np.linalg.LinAlgError:
+        h = np.full((b, k), 0.5)
+    reduced = r.copy()
+    v = np.ones((b, k)) / np.sqrt(k)
+    for _ in range(max_iter):
+        reduced[:, diag, diag] = h
+        for _ in range(5):
+            v = (reduced @ v[:, :, None])[:, :, 0]
+            v /= np.linalg.norm(v, axis=1, keepdims=True)
+        value = np.sum(v * (reduced @ v[:, :, None])[:, :, 0], axis=1)
+        new = np.clip(value[:, None] * v**2, 1 - _PSI_BOUNDS[1], 1 - _PSI_BOUNDS[0])
+        done = np.max(np.abs(new - h)) < tol
+        h = new
+        if done:
+            break
+    reduced[:, diag, diag] = h
+    return pc, np.linalg.eigvalsh(reduced)[:, ::-1]
+
+
 def _leading_above(observed: np.ndarray, threshold: np.ndarray) -> int:
     below = np.flatnonzero(~(observed > threshold))
     return int(below[0]) if below.size else len(observed)
 
 
 def parallel_analysis(
-    items: pd.DataFrame, *, n_iter: int = 20, seed: int = 0, quantile: float = 0.95
+    items: pd.DataFrame, *, n_iter: int = 500, seed: int = 0, quantile: float = 0.95
 ) -> ParallelAnalysis:
     """Horn's parallel analysis for the number of factors and components.
 
@@ -330,8 +361,10 @@ def parallel_analysis(
     ----------
     items : DataFrame
         One numeric column per item; complete cases are used.
-    n_iter : int, default 20
-        Number of simulated data sets (psych's default).
+    n_iter : int, default 500
+        Number of simulated data sets. psych's default of 20 leaves the 95th percentile
+        so noisy that the suggested number changes with the seed; 500 data sets are
+        simulated at once (vectorised), in a fraction of a second for 64 items.
     seed : int, default 0
         Seed of the normal random numbers, so that a result can be reproduced.
     quantile : float, default 0.95
@@ -377,8 +410,17 @@ def parallel_analysis(
     rng = np.random.default_rng(seed)
     sim_pc = np.empty((n_iter, k))
     sim_fa = np.empty((n_iter, k))
-    for i in range(n_iter):
-        sim_pc[i], sim_fa[i] = _eigenvalues(np.corrcoef(rng.standard_normal((n, k)), rowvar=False))
+    # In chunks of data sets: the same random stream as one data set at a time.
+    chunk = max(1, min(n_iter, int(2e7 // max(n * k, 1))))
+    for start in range(0, n_iter, chunk):
+        stop = min(start + chunk, n_iter)
+        z = rng.standard_normal((stop - start, n, k))
+        z -= z.mean(axis=1, keepdims=True)
+        cov = np.swapaxes(z, 1, 2) @ z
+        sd = np.sqrt(np.diagonal(cov, axis1=1, axis2=2))
+        sim_pc[start:stop], sim_fa[start:stop] = _batch_eigenvalues(
+            cov / sd[:, :, None] / sd[:, None, :]
+        )
     q_pc = np.quantile(sim_pc, quantile, axis=0)
     q_fa = np.quantile(sim_fa, quantile, axis=0)
     if not np.all(np.isfinite(observed_fa)):

@@ -44,9 +44,12 @@ def _part(frame: pd.DataFrame | None, area: str, wave: str) -> pd.DataFrame | No
     return frame[(frame["area"] == area) & (frame["wave"] == wave)]
 
 
-def agreement_by_wave(survey: pd.DataFrame, model: ScoringModel) -> pd.DataFrame:
+def agreement_by_wave(
+    survey: pd.DataFrame, model: ScoringModel, *, null: str = "uniform"
+) -> pd.DataFrame:
     """rwg(j) of every Likert scale in every (area, wave): index (area, wave), one column
-    per scale; NaN where it cannot be computed (e.g. fewer than two complete answers)."""
+    per scale; NaN where it cannot be computed (e.g. fewer than two complete answers).
+    ``null`` is the rules' ``agreement.rwg_null``."""
     if survey.empty:
         return pd.DataFrame()
     groups = survey["area"].astype(str) + "\x1f" + survey["wave"].astype(str)
@@ -56,7 +59,7 @@ def agreement_by_wave(survey: pd.DataFrame, model: ScoringModel) -> pd.DataFrame
             continue
         items = pd.DataFrame(keyed_items(survey, spec), index=survey.index)
         try:
-            columns[spec.id] = rwg_j(items, groups, scale_points=spec.points)["rwg_j"]
+            columns[spec.id] = rwg_j(items, groups, scale_points=spec.points, null=null)["rwg_j"]
         except AnalysisError:
             continue
     table = pd.DataFrame(columns)
@@ -93,7 +96,7 @@ def area_profiles(
     groups = {area: wave_order(list(g["wave"])) for area, g in keys.groupby("area")}
     by_wave = dict(tuple(survey.groupby(["area", "wave"], sort=False))) if len(survey) else {}
     empty = survey.iloc[0:0]
-    agreement = agreement_by_wave(survey, ctx.model)
+    agreement = agreement_by_wave(survey, ctx.model, null=ctx.rules.agreement.rwg_null)
     out = []
     for area in sorted(groups):
         previous = None

@@ -6,6 +6,7 @@ Items passed here are already reverse-keyed. Results agree with R's ``psych::alp
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +16,7 @@ from scipy.stats import f as f_dist
 
 from analysis.errors import (
     InvalidArgumentError,
+    ReverseKeyingWarning,
     TooFewObservationsError,
     UndefinedStatisticError,
     numeric_items,
@@ -188,6 +190,14 @@ def cronbach_alpha(
         )
     alpha = _alpha_from_cov(_covariance(x, list(items.columns)))
     n_interval = float(n) if missing == "listwise" else pairwise_harmonic_n(x)
+    if alpha < 0:
+        warnings.warn(
+            f"Cronbach's alpha is negative ({alpha:.2f}): the items are negatively related on "
+            "average, so it is not a reliability. Check that reverse-keyed items have been "
+            "reversed.",
+            ReverseKeyingWarning,
+            stacklevel=2,
+        )
     low, high = feldt_interval(alpha, n_interval, k, ci)
     return Reliability(
         alpha=float(alpha),
@@ -269,6 +279,14 @@ def mcdonald_omega(items: pd.DataFrame) -> float:
     """
     loadings, _ = one_factor_loadings(items)
     common = loadings.sum() ** 2
+    negative = [str(c) for c, v in zip(items.columns, loadings, strict=True) if v < 0]
+    if negative:
+        warnings.warn(
+            f"Items {', '.join(negative)} load negatively on the scale's factor, so omega "
+            "is not a reliability. Check that reverse-keyed items have been reversed.",
+            ReverseKeyingWarning,
+            stacklevel=2,
+        )
     return float(common / (common + np.sum(1.0 - loadings**2)))
 
 

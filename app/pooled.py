@@ -55,6 +55,15 @@ def survey_report(engine: Engine, catalogue: Catalogue, key: str) -> PanelReport
     return panel_report(survey, model, instrument=key)
 
 
-def coder_agreement_table(engine: Engine) -> pd.DataFrame:
-    """Inter-coder agreement (Cohen's kappa) per interview dimension, over every area."""
-    return coder_agreement(evidence(engine).ratings)
+def coder_agreement_table(engine: Engine, catalogue: Catalogue | None = None) -> pd.DataFrame:
+    """Inter-coder agreement (Cohen's kappa) per interview dimension, over every area;
+    weighted kappa on each dimension's rubric points when ``catalogue`` is given."""
+    categories = None
+    if catalogue is not None:
+        categories = {
+            d.id: sorted(d.anchors)
+            for inst in catalogue.instruments.values()
+            if inst.kind == "interview"
+            for d in inst.dimensions
+        }
+    return coder_agreement(evidence(engine).ratings, categories=categories)

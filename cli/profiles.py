@@ -113,7 +113,7 @@ def psychometrics_command(key: str, fmt: str) -> None:
             f"'{key}' is a {inst.kind}: psychometrics cover the staff survey and the interview"
         )
     if inst.kind == INTERVIEW:
-        table = coder_agreement_table(engine())
+        table = coder_agreement_table(engine(), cat)
         if table.empty:
             raise click.ClickException("no interview ratings in the database yet")
         if fmt == "json":

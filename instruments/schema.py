@@ -256,6 +256,10 @@ class TriangulationRule(Strict):
 
 class AgreementRule(Strict):
     rwg_j_min: float = Field(default=0.7, ge=0, le=1)
+    # the null distribution rwg(j) is judged against (LeBreton & Senter, 2008)
+    rwg_null: Literal["uniform", "slight_skew", "moderate_skew", "heavy_skew", "triangular"] = (
+        "uniform"
+    )
 
 
 class CertaintyRule(Strict):

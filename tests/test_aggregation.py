@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.aggregation import SINGLETON_REASON, icc1, icc2, rwg, rwg_j
+from analysis.aggregation import NULLS, SINGLETON_REASON, icc1, icc2, rwg, rwg_j
 from analysis.errors import (
     InvalidArgumentError,
     NonNumericError,
@@ -224,3 +224,52 @@ def test_rwg_no_usable_rows():
 def test_rwg_length_mismatch():
     with pytest.raises(InvalidArgumentError, match="one group label per row"):
         rwg([1, 2, 3], ["a", "b"], scale_points=5)
+
+
+# --- null distributions (LeBreton & Senter, 2008) -------------------------------------------
+
+
+def test_null_variances_match_lebreton_and_senter():
+    """LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater
+    reliability and interrater agreement. Organizational Research Methods, 11, 815-852,
+    Table 3 (5-point items): uniform 2.00, slight skew 1.34, moderate skew 0.90, heavy skew
+    0.44, triangular 1.32."""
+    from analysis.aggregation import null_variance
+
+    got = {n: null_variance(5, n) for n in NULLS}
+    assert got == pytest.approx(
+        {
+            "uniform": 2.0,
+            "slight_skew": 1.34,
+            "moderate_skew": 0.90,
+            "heavy_skew": 0.44,
+            "triangular": 1.32,
+        },
+        abs=1e-12,
+    )
+    assert null_variance(7) == pytest.approx(4.0)
+    with pytest.raises(InvalidArgumentError, match="tabled for 5-point items"):
+        null_variance(7, "slight_skew")
+    with pytest.raises(InvalidArgumentError, match="null must be one of"):
+        null_variance(5, "lenient")
+
+
+def test_rwg_against_a_skewed_null_is_lower():
+    # one group, answers 4, 4, 5, 5, 3: s² = 0.7. Uniform: 1 - 0.7/2 = 0.65;
+    # slight skew: 1 - 0.7/1.34 = 0.4776119403 (R: multilevel::rwg(x, g, ranvar = 1.34)).
+    x = pd.Series([4, 4, 5, 5, 3], dtype=float)
+    g = pd.Series(["a"] * 5)
+    assert rwg(x, g, scale_points=5)["rwg"].iloc[0] == pytest.approx(0.65)
+    skew = rwg(x, g, scale_points=5, null="slight_skew")["rwg"].iloc[0]
+    assert skew == pytest.approx(1 - 0.7 / 1.34, abs=1e-12)
+    items = pd.DataFrame({"i1": x, "i2": x[::-1].to_numpy()})
+    # rwg(j), J = 2, q = 0.7/0.9 (moderate skew): 2(1-q) / (2(1-q) + q) = 0.3636363636
+    got = rwg_j(items, g, scale_points=5, null="moderate_skew")["rwg_j"].iloc[0]
+    q = 0.7 / 0.9
+    assert got == pytest.approx(2 * (1 - q) / (2 * (1 - q) + q), abs=1e-12)
+
+
+def test_the_rules_choose_the_null():
+    from instruments.catalogue import default_catalogue
+
+    assert default_catalogue().rules.agreement.rwg_null == "uniform"

@@ -154,3 +154,31 @@ def test_kappa_unknown_weights():
 def test_kappa_unorderable_labels():
     with pytest.raises(InvalidArgumentError, match="cannot be ordered"):
         cohen_kappa([1, "a", 2], ["a", 1, 2])
+
+
+def test_weighted_kappa_weighs_by_the_rubric_not_by_the_categories_used():
+    """Raters who used 1, 2 and 5 of a 1-5 rubric: with the used categories only, 2 and 5
+    are one step apart (linear kappa 0.310); on the rubric they are three steps apart
+    (0.390). Peer: scikit-learn ``cohen_kappa_score(a, b, labels=[1, 2, 3, 4, 5],
+    weights=...)``; R: ``irr::kappa2(cbind(a, b), "equal")`` on factors with levels 1:5."""
+    from sklearn.metrics import cohen_kappa_score
+
+    a, b = [1, 2, 5, 5, 1, 2, 5, 1], [2, 2, 5, 1, 1, 5, 5, 2]
+    rubric = [1, 2, 3, 4, 5]
+    assert cohen_kappa(a, b, weights="linear") == pytest.approx(0.3103448276, abs=1e-9)
+    assert cohen_kappa(a, b, weights="linear", categories=rubric) == pytest.approx(
+        0.3898305085, abs=1e-9
+    )
+    for weights in ("linear", "quadratic"):
+        assert cohen_kappa(a, b, weights=weights, categories=rubric) == pytest.approx(
+            cohen_kappa_score(a, b, labels=rubric, weights=weights), abs=1e-12
+        )
+    # unweighted kappa does not depend on unused categories
+    assert cohen_kappa(a, b, categories=rubric) == pytest.approx(cohen_kappa(a, b), abs=1e-12)
+
+
+def test_a_rating_outside_the_rubric_is_named():
+    with pytest.raises(InvalidArgumentError, match=r"Ratings \['6'\] are not categories"):
+        cohen_kappa([1, 6], [1, 2], weights="linear", categories=[1, 2, 3, 4, 5])
+    with pytest.raises(InvalidArgumentError, match="every category"):
+        cohen_kappa([1, 2], [1, 2], categories=[1, 1, 2])

@@ -69,7 +69,7 @@ def app_dir(tmp_path, monkeypatch) -> Path:
 @pytest.fixture
 def app(app_dir, sample_db) -> AppTest:
     shutil.copy(sample_db, app_dir / "readiness.db")
-    return AppTest.from_file(str(DASHBOARD), default_timeout=60)
+    return AppTest.from_file(str(DASHBOARD), default_timeout=180)
 
 
 def _nodes(node):

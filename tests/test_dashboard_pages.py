@@ -118,7 +118,9 @@ def reads_only(engine) -> Iterator[None]:
 def open_page(page: str | None, account: Account, **params: str) -> AppTest:
     """``account`` signed in, the address carrying ``params``; the landing page first (as
     after signing in), then ``page``."""
-    at = AppTest.from_file(DASHBOARD, default_timeout=60)
+    # 180 s: the Patterns page's first run fits the measurement model (a CFA and each
+    # scale's invariance across sectors and waves) and a mixed model per scale.
+    at = AppTest.from_file(DASHBOARD, default_timeout=180)
     at.session_state["account"] = account
     for name, value in params.items():
         at.query_params[name] = value

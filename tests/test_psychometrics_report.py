@@ -149,3 +149,34 @@ def test_profile_flags_an_area_whose_respondents_disagree(ctx):
     assert profiles["AGREE"].disagreement == []
     assert "leadership" in profiles["SPLIT"].disagreement
     assert profiles["SPLIT"].to_dict()["disagreement"] == profiles["SPLIT"].disagreement
+
+
+def test_the_measurement_model_is_tested(report, ctx):
+    """A CFA of the intended structure and each scale's invariance across sectors and
+    waves; sector comparisons carry the invariance level they rest on."""
+    s = report.structure
+    assert {"chi2", "df", "cfi", "tli", "rmsea", "srmr", "n"} <= set(s)
+    assert s["df"] > 0 and 0 < s["n"] <= 1870 and 0 <= s["cfi"] <= 1
+    likert = [x.id for x in ctx.model.scales if x.kind == "likert"]
+    inv = report.invariance
+    assert set(inv["scale"]) == set(likert)
+    assert set(inv["across"]) == {"sector", "wave"}
+    assert inv["level"].isin(["configural", "metric", "scalar", "none", "not tested"]).all()
+    assert (inv["groups"].dropna() >= 2).all()
+    assert "invariance" in report.comparisons
+    md = report_markdown(report)
+    assert "## Measurement model" in md and "CFA of the intended structure" in md
+    data = json.loads(report_json(report))
+    assert data["measurement_model"]["structure"]["df"] == s["df"]
+
+
+def test_sentences_about_the_measurement_model():
+    from app.exports.psychometrics import invariance_warning, structure_sentence
+
+    assert invariance_warning(pd.Series({"invariance": "scalar"})) is None
+    assert "holds up to: metric" in invariance_warning(pd.Series({"invariance": "metric"}))
+    assert "could not be tested" in invariance_warning(pd.Series({"invariance": "not tested"}))
+    fit = {"chi2": 85.3, "df": 24, "cfi": 0.931, "tli": 0.896, "rmsea": 0.092, "srmr": 0.065}
+    text = structure_sentence({**fit, "n": 301, "factors": 3, "note": ""})
+    assert text.startswith("CFA of the intended structure (3 scales") and "short of Hu" in text
+    assert "could not be fitted" in structure_sentence({"note": "df = -3"})

@@ -30,6 +30,10 @@ def report_json(report: PanelReport) -> str:
                 "eigenvalues": records(report.parallel),
                 "loadings": records(report.loadings),
             },
+            "measurement_model": {
+                "structure": report.structure,
+                "invariance": records(report.invariance),
+            },
         },
         indent=2,
         default=float,
@@ -65,11 +69,22 @@ def report_markdown(report: PanelReport) -> str:
         ]
     lines += [markdown_table(report.comparisons), ""]
     lines += ["## Correlations between pillars", "", markdown_table(report.correlations), ""]
+    lines += ["## Measurement model", "", structure_sentence(report.structure), ""]
+    if not report.invariance.empty:
+        lines += [
+            "Measurement invariance of each scale (one-factor CFA, maximum likelihood) across "
+            "sectors and across waves: configural (same structure), metric (equal loadings), "
+            "scalar (equal intercepts). A step holds when CFI drops by no more than 0.010 "
+            "(Chen, 2007); comparing group means of a scale presumes scalar invariance.",
+            "",
+            markdown_table(report.invariance.set_index(["scale", "across"])),
+            "",
+        ]
     lines += [
         "## Factor structure",
         "",
         f"Parallel analysis suggests {report.n_factors} factors (observed factor eigenvalues "
-        "above the 95th percentile of those of random data).",
+        f"above the 95th percentile of those of random data). {report.factor_note}",
         "",
         markdown_table(report.parallel),
         "",
@@ -79,6 +94,47 @@ def report_markdown(report: PanelReport) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def structure_sentence(structure: dict[str, Any]) -> str:
+    """The CFA of the instrument's intended structure in one sentence."""
+    if "chi2" not in structure:
+        return f"The intended structure could not be fitted: {structure.get('note', 'no data')}."
+    s = structure
+    text = (
+        f"CFA of the intended structure ({s['factors']} scales as correlated factors, "
+        f"n = {s['n']} complete respondents): χ²({s['df']}) = {s['chi2']:.1f}, "
+        f"CFI = {s['cfi']:.3f}, TLI = {s['tli']:.3f}, RMSEA = {s['rmsea']:.3f}, "
+        f"SRMR = {s['srmr']:.3f}"
+    )
+    good = s["cfi"] >= 0.95 and s["rmsea"] <= 0.06 and s["srmr"] <= 0.08
+    text += (
+        " — a good fit by Hu and Bentler's (1999) cut-offs."
+        if good
+        else " — short of Hu and Bentler's (1999) cut-offs (CFI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08)."
+    )
+    if s.get("note"):
+        text += f" Note: {s['note']}"
+    return text
+
+
+def invariance_warning(row: pd.Series) -> str | None:
+    """The warning a sector comparison carries when the scale's scalar invariance across
+    sectors is not shown (None when it is)."""
+    level = row.get("invariance", "not tested")
+    if level == "scalar":
+        return None
+    if level == "not tested":
+        return (
+            "Measurement invariance across sectors could not be tested for this scale, so "
+            "it is not known whether sectors read its items alike: compare sector means "
+            "with caution."
+        )
+    return (
+        f"Scalar invariance across sectors does not hold for this scale (it holds up to: "
+        f"{level}): sectors may read its items differently, so a difference in sector "
+        "means may reflect the measure rather than the people."
+    )
 
 
 def comparison_sentence(row: pd.Series) -> str:

@@ -6,7 +6,12 @@ import streamlit as st
 
 from app.access import AccessDenied
 from app.exports.microdata import MICRODATA_FORMATS
-from app.exports.psychometrics import comparison_sentence, report_markdown
+from app.exports.psychometrics import (
+    comparison_sentence,
+    invariance_warning,
+    report_markdown,
+    structure_sentence,
+)
 from views import figures, state
 from views.errors import sentence
 from views.widgets import chart, require
@@ -51,7 +56,21 @@ with st.expander("Can area scores be used? (agreement and ICC per scale)"):
     for scale, row in table.iterrows():
         st.write(f"{scale}: {row['aggregation_note']}")
 with st.expander(f"Factor structure: parallel analysis suggests {report.n_factors} factors"):
+    st.caption(report.factor_note)
     st.dataframe(report.loadings.round(2), width="stretch", key="loadings")
+
+st.subheader("Measurement model")
+st.write(structure_sentence(report.structure))
+if not report.invariance.empty:
+    levels = report.invariance.pivot(index="scale", columns="across", values="level")
+    levels.index = [titles.get(s, s) for s in levels.index]
+    st.caption(
+        "Measurement invariance of each scale across sectors and waves (one-factor CFA): "
+        "configural (same structure), metric (equal loadings), scalar (equal intercepts; "
+        "needed to compare means). A step holds when CFI drops by no more than 0.010 "
+        "(Chen, 2007)."
+    )
+    st.dataframe(levels, width="stretch", key="invariance")
 
 st.header("Scales by sector")
 by_sector = view.sector_means
@@ -79,6 +98,9 @@ chart(
 if scale in report.comparisons.index:
     c = report.comparisons.loc[scale]
     st.write(comparison_sentence(c))
+    caveat = invariance_warning(c)
+    if caveat:
+        st.warning(caveat)
     st.caption(
         f"Ignoring areas: Welch F({c['welch_df1']:.0f}, {c['welch_df2']:.1f}) = "
         f"{c['welch_F']:.2f}, p = {c['welch_p']:.3g}; Kruskal–Wallis H = {c['kruskal_H']:.2f}, "
