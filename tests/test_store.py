@@ -135,6 +135,7 @@ def test_migrations_create_the_schema_at_head(engine):
         "wave_scores",
         "survey_links",
         "stored_profiles",
+        "wave_vectors",
     }
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 
