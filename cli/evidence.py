@@ -83,7 +83,7 @@ def db_rescore() -> None:
     forgotten) from the raw answers (after changing scoring)."""
 
     def progress(done: int, total: int) -> None:
-        if done % 25 == 0 or done == total:
+        if sys.stderr.isatty() and (done % 25 == 0 or done == total):
             click.echo(f"  {done} of {total} waves rebuilt", err=True)
 
     count = derived.rescore(engine(), catalogue(), progress=progress)

@@ -13,10 +13,16 @@ from analysis.verdict import label_of
 from app.exports.psychometrics import markdown_table, report_text
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.pooled import coder_agreement_table, survey_report
-from app.profiles import load_profiles
+from app.profiles import ProfileBook
 from cli.common import PASSWORD_HELP, as_user, catalogue, engine
 from instruments.catalogue import Catalogue
 from instruments.kinds import INTERVIEW, SURVEY
+
+
+def _computing(done: int, total: int) -> None:
+    """Progress on the terminal (never in piped output, which may be JSON)."""
+    if sys.stderr.isatty():
+        click.echo(f"  computing profiles: {done} of {total} areas", err=True)
 
 
 @click.command("profile")
@@ -29,7 +35,8 @@ def profile_command(area: str | None, wave: str | None, all_areas: bool, as_json
     if bool(area) == all_areas:
         raise click.UsageError("give an AREA code or --all")
     cat = catalogue()
-    profiles = load_profiles(engine(), cat, None if all_areas else [area])
+    book = ProfileBook(engine(), cat)  # stored profiles are read, missing ones computed
+    profiles = book.all(progress=_computing) if all_areas else book.of([area])
     if not all_areas:
         if not profiles:
             raise click.ClickException(f"no evidence for area '{area}'")
@@ -145,7 +152,7 @@ def report_command(area, wave, all_areas, fmt, out, username, password) -> None:
         return
     out.mkdir(parents=True, exist_ok=True)
     areas = data.visible_areas()
-    data.book.of(areas)  # every area's evidence read and profiled in one pass
+    data.book.of(areas, progress=_computing)  # stored ones read, the others computed
     with click.progressbar(areas, label="Writing reports", file=sys.stderr) as bar:
         for code in bar:
             (out / f"readiness_{code}{suffix}").write_bytes(data.report(code, fmt=fmt))

@@ -1,5 +1,7 @@
 """Patterns across areas: psychometrics, sectors and pooled trust (the academic panel)."""
 
+from functools import partial
+
 import streamlit as st
 
 from app.access import AccessDenied
@@ -92,18 +94,27 @@ st.plotly_chart(
 )
 
 st.header("Downloads")
+door = state.door()
+
+
+def microdata() -> bytes:
+    """Built when the button is clicked (not on every rerun), and audited then."""
+    door.record_export(what="microdata")
+    return csv_bytes(pooled)
+
+
 st.download_button(
     "Pseudonymised microdata (CSV)",
-    data=csv_bytes(pooled),
+    data=microdata,
     file_name="readiness_microdata.csv",
     mime="text/csv",
-    on_click=state.door().record_export,
-    kwargs={"what": "microdata"},
+    on_click="ignore",
     key="download_microdata",
 )
 st.download_button(
     "Psychometrics report (Markdown)",
-    data=report_markdown(report),
+    data=partial(report_markdown, report),
     file_name="readiness_psychometrics.md",
+    on_click="ignore",
     key="download_report",
 )
