@@ -58,8 +58,8 @@ def load_profiles(
 # -- what is stored ----------------------------------------------------------------------
 def rules_key(catalogue: Catalogue) -> str:
     """A fingerprint of everything besides the evidence that a profile depends on: the
-    instrument files and rules, the analysis code, and the library versions its payload
-    is pickled with. Any change makes every stored profile stale."""
+    instrument files and rules, the analysis code and this layer's, and the library
+    versions its payload is pickled with. Any change makes every stored profile stale."""
     digest = hashlib.sha256(_code_key().encode())
     folder = Path(catalogue.folder)
     for path in sorted(folder.glob("*.y*ml")):
@@ -71,8 +71,10 @@ def rules_key(catalogue: Catalogue) -> str:
 @cache
 def _code_key() -> str:
     digest = hashlib.sha256()
-    for path in sorted(Path(analysis.__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    code = [Path(analysis.__file__).parent, Path(__file__).parent]  # analysis, and this layer
+    for path in sorted(p for folder in code for p in folder.rglob("*.py")):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(b"\0" + path.read_bytes() + b"\0")
     versions = (platform.python_version(), np.__version__, pd.__version__)
     digest.update(repr(versions).encode())
     return digest.hexdigest()

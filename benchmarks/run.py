@@ -316,6 +316,11 @@ def page_rows(db: Path, size: Size, say) -> list[Row]:
     env = {"READINESS_DATABASE_URL": f"sqlite:///{db}"}
     script = str(ROOT / "dashboard.py")
     rows = []
+    forget = "DELETE FROM stored_profiles"  # a derived store: as after `readiness db rescore`
+    engine = open_store(f"sqlite:///{db}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(forget)
+    engine.dispose()
     say("portfolio, first computation (fresh process) ...")
     first = child(_PAGE, "manager", "", "3", script, env=env)
     rows.append(timed("portfolio, first computation", None, first))
