@@ -159,9 +159,24 @@ class ScopedData:
         return disclose(p, self.rules)
 
     def portfolio(self) -> pd.DataFrame:
-        """Every visible area in one table (its latest wave), after disclosure control."""
+        """Every visible area in one table (its latest wave), after disclosure control.
+
+        Each area's row is kept beside its stored profiles (per state of its evidence and
+        the disclosure rules), so the table of every area is a read, not a computation."""
         names = {s.code: s.short for s in self.catalogue.sectors.sectors}
-        return portfolio_table(self.disclosed_profiles(), names)
+        rules = self.rules
+
+        def row(profiles: list[Profile]) -> pd.DataFrame:
+            if not profiles:
+                return portfolio_table([], names)
+            # Only the latest wave is shown; the earlier ones are only counted.
+            return portfolio_table([*profiles[:-1], disclose(profiles[-1], rules).profile], names)
+
+        variant = f"{rules!r}|{sorted(names.items())}"
+        rows = self.book.view("portfolio", self.areas, variant, row)
+        if not rows:
+            return portfolio_table([], names)
+        return pd.concat([rows[a] for a in sorted(rows)], ignore_index=True)
 
     def action_counts(self) -> pd.DataFrame:
         """Open and overdue actions of each visible area (index area code). Read afresh

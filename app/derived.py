@@ -1,11 +1,14 @@
-"""What is derived from the raw answers and kept beside them: every wave's scale and pillar
-means (for the median of all areas).
+"""What is derived from the raw answers and kept beside them: every wave's answers packed
+as one matrix (the fast read path, :mod:`survey.store.vectors`) and every wave's scale and
+pillar means (for the median of all areas); stored profiles are forgotten on a rescore.
 
 They are computed here, by the analysis layer, and kept by :mod:`survey.store.wave_scores`.
 :func:`derive_for` is the hook every import hands to the writer, so they are refreshed in
 the import's own transaction; :func:`rescore` rebuilds them all from the raw answers."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import pandas as pd
 from sqlalchemy import Connection, Engine
@@ -14,7 +17,7 @@ from analysis.context import context_from_catalogue
 from analysis.profiles import median_of_wave_scores, wave_means
 from instruments.catalogue import Catalogue
 from survey.ingest.write import Derive
-from survey.store import profile_store, wave_scores
+from survey.store import profile_store, vectors, wave_scores
 from survey.store.readers import survey_frame
 
 MIN_AREAS_FOR_BENCHMARK = 5
@@ -53,27 +56,49 @@ def derive_for(catalogue: Catalogue) -> Derive:
     def derive(conn: Connection, wave_id: int, instrument: str, rows: list[dict] | None) -> None:
         if instrument != catalogue.survey.key:
             return
-        refresh_wave(conn, wave_id, catalogue, parsed_frame(rows, catalogue) if rows else None)
+        frame = parsed_frame(rows, catalogue) if rows else None
+        if frame is None:
+            vectors.refresh(conn, wave_id, instrument)
+        else:
+            vectors.save_new_wave(conn, wave_id, instrument, frame.drop(columns="sector"))
+        refresh_wave(conn, wave_id, catalogue, frame)
 
     return derive
 
 
-def rescore(engine: Engine, catalogue: Catalogue) -> int:
-    """Rebuild every wave's scores from the raw answers, and forget every stored profile
-    (they are computed again when next asked for); returns the number of waves."""
+def rescore(
+    engine: Engine,
+    catalogue: Catalogue,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
+    """Rebuild every wave's packed answers and scores from the raw answers, and forget
+    every stored profile (they are computed again when next asked for); returns the number
+    of waves. ``progress(waves_done, waves)`` is told as it goes."""
+    survey = catalogue.survey.key
     with engine.begin() as conn:
         waves = wave_scores.surveyed_waves(conn)
         wave_scores.clear(conn)
+        vectors.clear(conn)
         profile_store.clear(conn)
-        for wave_id in waves:
+        for done, wave_id in enumerate(waves):
+            if progress:
+                progress(done, len(waves))
+            vectors.refresh(conn, wave_id, survey)
             refresh_wave(conn, wave_id, catalogue)
+        if progress:
+            progress(len(waves), len(waves))
     return len(waves)
 
 
 def ensure_scored(engine: Engine, catalogue: Catalogue) -> None:
-    """Score the waves of a database imported before wave scores existed."""
+    """Score (and pack) the waves of a database imported before wave scores (or the packed
+    read path) existed."""
     if wave_scores.needs_scoring(engine):
         rescore(engine, catalogue)
+        return
+    with engine.begin() as conn:  # a store from before the packed read path
+        for wave_id in vectors.unpacked_waves(conn):
+            vectors.refresh(conn, wave_id, catalogue.survey.key)
 
 
 def median_of_areas(engine: Engine, *, min_areas: int = 1) -> pd.Series:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,8 +58,8 @@ def load_profiles(
 # -- what is stored ----------------------------------------------------------------------
 def rules_key(catalogue: Catalogue) -> str:
     """A fingerprint of everything besides the evidence that a profile depends on: the
-    instrument files and rules, the analysis code, and the library versions its payload
-    is pickled with. Any change makes every stored profile stale."""
+    instrument files and rules, the analysis code and this layer's, and the library
+    versions its payload is pickled with. Any change makes every stored profile stale."""
     digest = hashlib.sha256(_code_key().encode())
     folder = Path(catalogue.folder)
     for path in sorted(folder.glob("*.y*ml")):
@@ -70,8 +71,10 @@ def rules_key(catalogue: Catalogue) -> str:
 @cache
 def _code_key() -> str:
     digest = hashlib.sha256()
-    for path in sorted(Path(analysis.__file__).parent.rglob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    code = [Path(analysis.__file__).parent, Path(__file__).parent]  # analysis, and this layer
+    for path in sorted(p for folder in code for p in folder.rglob("*.py")):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(b"\0" + path.read_bytes() + b"\0")
     versions = (platform.python_version(), np.__version__, pd.__version__)
     digest.update(repr(versions).encode())
     return digest.hexdigest()
@@ -122,13 +125,21 @@ def dump(profiles: list[Profile]) -> bytes:
     return pickle.dumps(light, protocol=5)
 
 
+_REFUSED = object()
+
+
+def _loads(payload: bytes) -> Any:
+    """A stored payload through the allow-list; ``_REFUSED`` when it cannot be read."""
+    try:
+        return _Unpickler(io.BytesIO(payload)).load()
+    except Exception:  # a stale or tampered payload is recomputed, never trusted
+        return _REFUSED
+
+
 def undump(payload: bytes) -> list[Profile] | None:
     """One area's profiles from a payload; None when it cannot be read (then they are
     computed again)."""
-    try:
-        profiles = _Unpickler(io.BytesIO(payload)).load()
-    except Exception:  # a stale or tampered payload is recomputed, never trusted
-        return None
+    profiles = _loads(payload)
     if not isinstance(profiles, list) or not all(isinstance(p, Profile) for p in profiles):
         return None
     return profiles
@@ -149,6 +160,7 @@ class ProfileBook:
         self._by_area: dict[str, tuple[str, list[Profile]]] = {}
         self._lock = threading.Lock()
         self._rules_key: str | None = None
+        self._views: dict[str, dict[str, tuple[str, Any]]] = {}
 
     @property
     def rules_key(self) -> str:
@@ -159,10 +171,13 @@ class ProfileBook:
     def missing(self, areas: Iterable[str]) -> list[str]:
         """The areas of ``areas`` whose profiles are not yet computed for their evidence
         (what a call to :meth:`of` would compute)."""
-        areas = list(areas)
-        keys = profile_store.data_keys(self.engine, areas)
+        keys = profile_store.data_keys(self.engine, list(areas))
         with self._lock:
-            return self._fill_from_store(keys)
+            stale = {a: k for a, k in keys.items() if self._by_area.get(a, ("",))[0] != k}
+        if not stale:
+            return []
+        held = profile_store.held(self.engine, stale, self.rules_key)
+        return [a for a in stale if a not in held]
 
     def of(self, areas: Iterable[str], progress: Progress | None = None) -> list[Profile]:
         """The profiles of ``areas``, area by area, waves in order."""
@@ -177,6 +192,44 @@ class ProfileBook:
             if progress and todo:
                 progress(len(todo), len(todo))
             return [p for area in areas if area in keys for p in self._by_area[area][1]]
+
+    def view(
+        self, name: str, areas: Iterable[str], variant: str, make: Callable[[list[Profile]], Any]
+    ) -> dict[str, Any]:
+        """``make(profiles)`` of each area of ``areas`` (its profiles, waves in order),
+        computed once per state of its evidence, rules and ``variant`` (e.g. the disclosure
+        rules it applies) and kept in the store beside the profiles. For a small summary of
+        every area (a portfolio row), reading these is far cheaper than every profile."""
+        areas = list(areas)
+        keys = profile_store.data_keys(self.engine, areas)
+        key = hashlib.sha256(f"{self.rules_key}\x1f{name}\x1f{variant}".encode()).hexdigest()
+        with self._lock:
+            memo = self._views.setdefault(key, {})
+            stale = [a for a, k in keys.items() if memo.get(a, ("",))[0] != k]
+            stored = profile_store.load(self.engine, {a: keys[a] for a in stale}, key)
+        todo = []
+        for area in stale:
+            value = _loads(stored[area]) if area in stored else _REFUSED
+            if value is _REFUSED:
+                todo.append(area)
+            else:
+                memo[area] = (keys[area], value)
+        if todo:
+            profiles = self.of(todo)
+            by_area: dict[str, list[Profile]] = {}
+            for p in profiles:
+                by_area.setdefault(p.area, []).append(p)
+            payloads = {}
+            for area in todo:
+                value = make(by_area.get(area, []))
+                memo[area] = (keys[area], value)
+                payloads[area] = (keys[area], pickle.dumps(value, protocol=5))
+            profile_store.save(self.engine, payloads, key)
+        return {a: memo[a][1] for a in areas if a in keys}
+
+    def all(self, progress: Progress | None = None) -> list[Profile]:
+        """Every area's profiles, area by area, waves in order."""
+        return self.of(sorted(profile_store.data_keys(self.engine)), progress)
 
     def _fill_from_store(self, keys: dict[str, str]) -> list[str]:
         """Take what the store holds into memory; return the areas still to compute."""

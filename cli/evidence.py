@@ -160,8 +160,14 @@ def db_upgrade() -> None:
 
 @db.command("rescore")
 def db_rescore() -> None:
-    """Rebuild the derived wave scores from the raw answers (after changing scoring)."""
-    count = derived.rescore(engine(), catalogue())
+    """Rebuild the derived stores (packed answers, wave scores; stored profiles are
+    forgotten) from the raw answers (after changing scoring)."""
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty() and (done % 25 == 0 or done == total):
+            click.echo(f"  {done} of {total} waves rebuilt", err=True)
+
+    count = derived.rescore(engine(), catalogue(), progress=progress)
     click.echo(f"Rescored {count} waves from their raw answers")
 
 

@@ -18,6 +18,12 @@ from instruments.catalogue import Catalogue
 from instruments.kinds import INTERVIEW, SURVEY
 
 
+def _computing(done: int, total: int) -> None:
+    """Progress on the terminal (never in piped output, which may be JSON)."""
+    if sys.stderr.isatty():
+        click.echo(f"  computing profiles: {done} of {total} areas", err=True)
+
+
 @click.command("profile")
 @click.argument("area", required=False)
 @click.option("--wave", default=None, help="Wave label (default: the latest wave).")
@@ -156,7 +162,7 @@ def report_command(area, wave, all_areas, fmt, out, username, password) -> None:
         return
     out.mkdir(parents=True, exist_ok=True)
     areas = data.visible_areas()
-    data.book.of(areas)  # every area's evidence read and profiled in one pass
+    data.book.of(areas, progress=_computing)  # stored ones read, the others computed
     with click.progressbar(areas, label="Writing reports", file=sys.stderr) as bar:
         for code in bar:
             (out / f"readiness_{code}{suffix}").write_bytes(data.report(code, fmt=fmt))

@@ -113,10 +113,14 @@ def test_a_payload_holding_anything_else_is_refused_and_recomputed(sqlite_engine
     assert undump(pickle.dumps(pd.read_pickle)) is None
     assert undump(b"not a pickle") is None
     book = ProfileBook(sqlite_engine, catalogue)
-    assert book.missing(areas) == [areas[0]]
     got = [p for p in book.of([areas[0]])]
     assert got and all(p.area == areas[0] for p in got)
     assert undump(dump(got)) is not None
+    with sqlite_engine.connect() as conn:  # recomputed, and a readable payload stored
+        (payload,) = conn.execute(
+            select(StoredProfile.payload).where(StoredProfile.area_code == areas[0])
+        ).scalars()
+    assert undump(payload) is not None
 
 
 def test_rescore_clears_the_stored_profiles(sqlite_engine, catalogue):
@@ -148,3 +152,29 @@ def test_progress_is_told_while_profiles_are_computed(sqlite_engine, catalogue):
     told.clear()
     ProfileBook(sqlite_engine, catalogue).of(areas, progress=lambda d, t: told.append((d, t)))
     assert told == []  # read from the store: nothing to compute, nothing to tell
+
+
+def test_the_portfolio_is_read_from_stored_rows_in_a_fresh_process(
+    sqlite_engine, catalogue, monkeypatch
+):
+    from app.access import ScopedData
+    from survey.store.accounts import Account
+
+    load_sample_data(sqlite_engine, catalogue=catalogue)
+    manager = Account("m", "manager")
+    first = ScopedData(sqlite_engine, manager, catalogue).portfolio()
+    assert len(first) == len(profile_store.data_keys(sqlite_engine))
+    # A new process: neither profiles nor disclosure are computed again, nor every profile
+    # read: only the stored rows.
+    monkeypatch.setattr(profiles_module, "load_profiles", _never)
+    monkeypatch.setattr(ProfileBook, "of", _never)
+    again = ScopedData(sqlite_engine, manager, catalogue).portfolio()
+    pd.testing.assert_frame_equal(first, again)
+    # Other disclosure rules are another variant, computed from the stored profiles.
+    monkeypatch.undo()
+    from analysis.disclosure import DisclosureRules
+
+    strict = ScopedData(
+        sqlite_engine, manager, catalogue, rules=DisclosureRules(min_group=50, min_text_group=50)
+    ).portfolio()
+    assert list(strict["area"]) == list(first["area"])

@@ -137,6 +137,7 @@ def test_migrations_create_the_schema_at_head(engine):
         "survey_drafts",
         "action_plans",
         "stored_profiles",
+        "wave_vectors",
     }
     assert count_rows(engine) == dict.fromkeys(STORED, 0)
 

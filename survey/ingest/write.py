@@ -314,18 +314,31 @@ def _write_chunk(
 
 
 def _bulk_insert(session: Session, model: type, values: list[dict[str, Any]]) -> None:
-    """Insert many rows through the driver's executemany: a survey file of 10,000
-    respondents has a million answers, and the ORM's per-row bookkeeping would dominate."""
+    """Insert many rows through the driver's executemany (COPY on PostgreSQL): a survey
+    file of 10,000 respondents has a million answers, and the ORM's per-row bookkeeping
+    would dominate."""
     if not values:
         return
     conn = session.connection()
     names = list(values[0])
+    if conn.dialect.name == "postgresql":
+        _copy(conn, model.__tablename__, names, values)
+        return
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {model.__tablename__} ({', '.join(names)}) "
         f"VALUES ({', '.join([mark] * len(names))})"
     )
     conn.exec_driver_sql(sql, [tuple(v[n] for n in names) for v in values])
+
+
+def _copy(conn: Connection, table: str, names: list[str], values: list[dict[str, Any]]) -> None:
+    """PostgreSQL's bulk path: ``COPY ... FROM STDIN`` in the import's own transaction,
+    several times faster than even a batched INSERT for the answers of a large file."""
+    cursor = conn.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy:
+        for v in values:
+            copy.write_row(tuple(v[n] for n in names))
 
 
 def _survey_rows(inst: Any, ids: list[int], rows: list[dict], raws: list[dict]) -> list:

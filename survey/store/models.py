@@ -257,3 +257,18 @@ class StoredProfile(Base):
     rules_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     payload: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class WaveVectors(Base):
+    """Derived: every survey answer of one wave and instrument packed as one matrix (a
+    row per respondent, ``response_ids`` in order; a column per item, ``items``; float32,
+    NaN where not answered), so a wave loads without reading its long answers. Written in
+    the import's transaction (:mod:`survey.store.vectors`); can always be rebuilt."""
+
+    __tablename__ = "wave_vectors"
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), primary_key=True)
+    instrument_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+    items: Mapped[list] = mapped_column(JSON)
+    response_ids: Mapped[bytes] = mapped_column(LargeBinary)
+    answer_values: Mapped[bytes] = mapped_column(LargeBinary)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, Engine, delete, select, tuple_
+from sqlalchemy import Connection, Engine, delete, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from survey.store.models import Area, ImportBatch, StoredProfile, Wave
@@ -58,14 +58,37 @@ def load(engine: Engine, keys: dict[str, str], rules_key: str) -> dict[str, byte
     return out
 
 
+def held(engine: Engine, keys: dict[str, str], rules_key: str) -> set[str]:
+    """The areas of ``keys`` (area -> data key) with a payload stored at ``rules_key``
+    (without reading the payloads)."""
+    wanted = list(keys.items())
+    out: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(wanted), 400):
+            stmt = select(StoredProfile.area_code).where(
+                StoredProfile.rules_key == rules_key,
+                tuple_(StoredProfile.area_code, StoredProfile.data_key).in_(
+                    wanted[start : start + 400]
+                ),
+            )
+            out.update(conn.execute(stmt).scalars())
+    return out
+
+
 def save(engine: Engine, payloads: dict[str, tuple[str, bytes]], rules_key: str) -> None:
     """Store each area's payload (area -> (data key, payload)) at ``rules_key``, in place of
-    any earlier one of that area (an older state of its evidence or of the rules)."""
+    the one it had at that key and of any kept for an older state of its evidence."""
     if not payloads:
         return
     try:
         with engine.begin() as conn:
-            conn.execute(delete(StoredProfile).where(StoredProfile.area_code.in_(list(payloads))))
+            for area, (key, _) in payloads.items():  # this one, and any of older evidence
+                conn.execute(
+                    delete(StoredProfile).where(
+                        StoredProfile.area_code == area,
+                        or_(StoredProfile.rules_key == rules_key, StoredProfile.data_key != key),
+                    )
+                )
             conn.execute(
                 StoredProfile.__table__.insert(),
                 [

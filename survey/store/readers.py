@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Select, func, select
 
+from survey.store import vectors
 from survey.store.models import (
     Answer,
     Area,
@@ -23,6 +24,7 @@ from survey.store.models import (
     Wave,
     WorkshopCard,
 )
+from survey.store.wide import wide
 
 PROFILE = ["response_id", "area", "wave", "sector", "role_level"]
 
@@ -51,11 +53,17 @@ def _scoped(stmt: Select, areas: Iterable[str] | None) -> Select:
 
 def read_frame(bind: Engine | Connection, stmt: Select) -> pd.DataFrame:
     if isinstance(bind, Connection):  # inside a caller's transaction (e.g. an import)
-        result = bind.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _frame(bind.execute(stmt))
     with bind.connect() as conn:
-        result = conn.execute(stmt)
-        return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+        return _frame(conn.execute(stmt))
+
+
+def _frame(result) -> pd.DataFrame:
+    # Plain tuples: pandas probes each row object for named fields, and a SQLAlchemy row
+    # answers that probe through a raised and caught exception (most of the time of
+    # reading 150,000 respondents).
+    rows = [tuple(r) for r in result.fetchall()]
+    return pd.DataFrame(rows, columns=list(result.keys()))
 
 
 _BASE = (
@@ -84,27 +92,36 @@ def survey_frame(
     people = read_frame(
         engine,
         _scoped(
-            select(*_BASE, Response.co_located, Response.multi_agency_team).where(
+            select(*_BASE, Response.wave_id, Response.co_located, Response.multi_agency_team).where(
                 Response.source == "survey", *only
             ),
             areas,
         ),
     )
-    stmt = _scoped(
-        select(Answer.response_id, Answer.item_id, Answer.value)
-        .join(Response, Response.id == Answer.response_id)
-        .where(Response.source == "survey", Answer.value.is_not(None), *only),
-        areas,
-    )
-    ids = np.sort(people["response_id"].to_numpy(dtype=np.int64))
-    wide = _wide(engine, stmt, ids)
+    # Waves with a packed matrix load from it; any other respondents from the long answers.
+    packed, rest = vectors.packed_values(engine, people, instrument)
+    parts = [packed]
+    if len(rest):
+        stmt = _scoped(
+            select(Answer.response_id, Answer.item_id, Answer.value)
+            .join(Response, Response.id == Answer.response_id)
+            .where(Response.source == "survey", Answer.value.is_not(None), *only),
+            areas,
+        )
+        if len(rest) < len(people):
+            stmt = stmt.where(Response.wave_id.in_(_waves_of(people, rest)))
+        parts.append(wide(engine, stmt, rest))
+    values = pd.concat(parts) if len(parts) > 1 else packed
     if items is not None:
-        wide = wide.reindex(columns=items)
-    frame = people.set_index("response_id").join(wide, how="left").reset_index()
+        values = values.reindex(columns=items)
+    people = people.drop(columns="wave_id")
+    frame = people.set_index("response_id").join(values, how="left").reset_index()
     return frame.sort_values(["area", "wave", "response_id"], ignore_index=True)
 
 
-_FETCH = 200_000
+def _waves_of(people: pd.DataFrame, ids: np.ndarray) -> list[int]:
+    mask = people["response_id"].isin(ids)
+    return [int(w) for w in people.loc[mask, "wave_id"].unique()]
 
 
 def _only(*, wave_id: int | None = None, instrument: str | None = None) -> tuple:
@@ -114,45 +131,6 @@ def _only(*, wave_id: int | None = None, instrument: str | None = None) -> tuple
     if instrument is not None:
         conditions.append(Response.instrument_key == instrument)
     return tuple(conditions)
-
-
-def _wide(bind: Engine | Connection, stmt: Select, ids: np.ndarray) -> pd.DataFrame:
-    """(response, item, value) rows as a respondent x item float table.
-
-    A national store holds millions of answers; they are read through the driver's cursor
-    in chunks and dropped straight into a numpy array, which is many times faster (and far
-    smaller) than building a row object and then a long DataFrame for each answer."""
-    values = np.full((len(ids), 16), np.nan)
-    columns: dict[str, int] = {}
-    if isinstance(bind, Connection):
-        values = _fill(bind, stmt, ids, values, columns)
-    else:
-        with bind.connect() as conn:
-            values = _fill(conn, stmt, ids, values, columns)
-    return pd.DataFrame(
-        values[:, : len(columns)], index=pd.Index(ids, name="response_id"), columns=list(columns)
-    )
-
-
-def _fill(
-    conn: Connection, stmt: Select, ids: np.ndarray, values: np.ndarray, columns: dict[str, int]
-) -> np.ndarray:
-    sql = str(stmt.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = conn.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(_FETCH):
-            rid, item, value = zip(*rows, strict=True)
-            cols = np.fromiter((columns.setdefault(i, len(columns)) for i in item), np.int64)
-            if len(columns) > values.shape[1]:
-                grown = np.full((len(ids), 2 * len(columns)), np.nan)
-                grown[:, : values.shape[1]] = values
-                values = grown
-            at = np.searchsorted(ids, np.fromiter(rid, np.int64, len(rid)))
-            values[at, cols] = np.fromiter(value, float, len(value))
-    finally:
-        cursor.close()
-    return values
 
 
 def text_frame(

@@ -133,7 +133,8 @@ for column, fmt in zip(buttons, MICRODATA_FORMATS.values(), strict=False):
     )
 buttons[-1].download_button(
     "Psychometrics report (Markdown)",
-    data=report_markdown(report),
+    data=partial(report_markdown, report),
     file_name="readiness_psychometrics.md",
+    on_click="ignore",
     key="download_report",
 )

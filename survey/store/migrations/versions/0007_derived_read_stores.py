@@ -1,4 +1,4 @@
-"""stored profiles
+"""stored profiles and packed wave vectors (derived read stores)
 
 Revision ID: 0007
 Revises: 0006
@@ -24,7 +24,19 @@ def upgrade() -> None:
         sa.Column("payload", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("area_code", "data_key", "rules_key"),
     )
+    op.create_table(
+        "wave_vectors",
+        sa.Column("wave_id", sa.Integer(), nullable=False),
+        sa.Column("instrument_key", sa.String(length=60), nullable=False),
+        sa.Column("respondents", sa.Integer(), nullable=False),
+        sa.Column("items", sa.JSON(), nullable=False),
+        sa.Column("response_ids", sa.LargeBinary(), nullable=False),
+        sa.Column("answer_values", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(["wave_id"], ["waves.id"]),
+        sa.PrimaryKeyConstraint("wave_id", "instrument_key"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("wave_vectors")
     op.drop_table("stored_profiles")
