@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from analysis.context import context_from_catalogue
 from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
 from analysis.portfolio import portfolio_table
-from analysis.pseudonyms import pseudonymise
+from analysis.pseudonyms import KAnonymity, k_anonymise, pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
 from app import derived
@@ -246,22 +246,41 @@ class ScopedData:
     def pooled(self, key: str) -> pd.DataFrame:
         """Pooled, pseudonymised survey microdata (areas coded, rare categories merged, no
         identifiers or free text): what the panel analyses. Not for partnership members."""
-        if self.scope.role == "partnership":
-            raise AccessDenied("pooled microdata is for the panel and engagement managers")
+        self.require_pooled()
         survey = readers.survey_frame(self.engine, None, instrument=self.catalogue.survey.key)
         micro, _ = pseudonymise(survey, key=key, rules=self.rules)
         return micro
+
+    def require_pooled(self) -> None:
+        """Refuse an account that may not see data pooled over every area (a partnership
+        member sees their own area only)."""
+        if self.scope.role == "partnership":
+            raise AccessDenied("pooled microdata is for the panel and engagement managers")
 
     def pooled_view(self, key: str) -> PooledView:
         """The pooled microdata with the figures the Patterns page draws from it."""
         model = context_from_catalogue(self.catalogue).model
         return PooledView(self.pooled(key), model, self.rules)
 
+    def released_microdata(self, key: str) -> tuple[pd.DataFrame, KAnonymity]:
+        """The pooled microdata as a file may carry them out of the system: k-anonymous on
+        the quasi-identifiers (area, wave and the profile), k = the minimum group."""
+        return k_anonymise(self.pooled(key), self.rules.min_group)
+
     def export_microdata_csv(self, key: str) -> bytes:
-        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
+        """Pooled, pseudonymised, k-anonymous microdata for the panel (and managers);
+        audited with the achieved k."""
         with self._refusal_audited("microdata"):
-            micro = self.pooled(key)
-        audit.record(self.engine, self.account.username, "export", what="microdata")
+            micro, kanon = self.released_microdata(key)
+        audit.record(
+            self.engine,
+            self.account.username,
+            "export",
+            what="microdata",
+            k=kanon.k,
+            suppressed=kanon.suppressed_values,
+            withheld=kanon.withheld_rows,
+        )
         return csv_bytes(micro)
 
     # -- administration ----------------------------------------------------------------
