@@ -1,13 +1,11 @@
 """Pseudonymised microdata for the academic panel: areas coded with a keyed hash, rare
-categories merged, identifiers and free text dropped, rows shuffled; and, for any file that
-leaves the system, k-anonymity on the released quasi-identifiers."""
+categories merged, identifiers and free text dropped, rows shuffled."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -91,80 +89,3 @@ def pseudonymise(
     seed = int.from_bytes(_keyed(secret, "row order")[:8], "big")
     order = np.random.default_rng(seed).permutation(len(out))
     return out.iloc[order].reset_index(drop=True), pd.DataFrame({"area": areas, "code": codes})
-
-
-# What someone who knows a respondent could know of them: where, when, and the profile.
-QUASI_IDENTIFIERS = ("area", "wave", *PROFILE_COLUMNS)
-SUPPRESSED = "*"
-
-
-@dataclass(frozen=True)
-class KAnonymity:
-    """How k-anonymous a released file is: ``k`` (achieved) is the fewest rows sharing one
-    combination of the quasi-identifiers (0 for an empty file), at least ``required``."""
-
-    k: int
-    required: int
-    suppressed_values: int
-    withheld_rows: int
-    quasi_identifiers: tuple[str, ...]
-
-    def statement(self) -> str:
-        return (
-            f"k-anonymity: every combination of {', '.join(self.quasi_identifiers)} is shared "
-            f"by at least {self.k} rows (required {self.required}); {self.suppressed_values} "
-            f"values suppressed as '{SUPPRESSED}', {self.withheld_rows} rows withheld"
-        )
-
-
-def k_anonymise(
-    micro: pd.DataFrame, k: int, quasi: Sequence[str] = QUASI_IDENTIFIERS
-) -> tuple[pd.DataFrame, KAnonymity]:
-    """Suppress quasi-identifier values until every combination is shared by ``k`` rows.
-
-    Parameters
-    ----------
-    micro : pseudonymised microdata (:func:`pseudonymise`).
-    k : the smallest group a combination of quasi-identifiers may describe.
-    quasi : the released quasi-identifiers, most important first (``area`` is never
-        suppressed: a row is withheld instead).
-
-    Returns
-    -------
-    released, KAnonymity
-        ``released`` has the same columns; suppressed values read ``"*"``.
-
-    Notes
-    -----
-    Local suppression with a fixed importance order, as sdcMicro's ``kAnon``: while some
-    rows are in a group of fewer than ``k`` (rows equal on every quasi-identifier, "*"
-    counting as a value of its own), the least important quasi-identifier still shown is
-    replaced by "*" in those rows only, and the groups are counted again. Rows still in a
-    group under ``k`` when only their area is left are withheld. The result is k-anonymous
-    by construction: each remaining combination is shared by at least ``k`` rows.
-    In R: ``sdcMicro::kAnon(createSdcObj(micro, keyVars = quasi), k = 5,
-    importance = seq_along(quasi))``.
-    """
-    out = micro.copy()
-    cols = [c for c in quasi if c in out.columns]
-    if out.empty or not cols:
-        return out, KAnonymity(len(out), k, 0, 0, tuple(cols))
-
-    def small() -> pd.Series:
-        keys = out[cols].astype(object).fillna("")
-        sizes = keys.groupby(cols, sort=False)[cols[0]].transform("size")
-        return sizes < k
-
-    suppressed = 0
-    for col in reversed(cols[1:]):
-        mask = small()
-        if not mask.any():
-            break
-        out[col] = out[col].astype(object)
-        hit = mask & (out[col] != SUPPRESSED)
-        out.loc[hit, col] = SUPPRESSED
-        suppressed += int(hit.sum())
-    mask = small()
-    out = out[~mask].reset_index(drop=True)
-    achieved = int(out[cols].astype(object).fillna("").value_counts().min()) if len(out) else 0
-    return out, KAnonymity(achieved, k, suppressed, int(mask.sum()), tuple(cols))

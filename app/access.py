@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from analysis.context import context_from_catalogue
 from analysis.disclosure import Disclosed, DisclosureRules, disclose, text_allowed
 from analysis.portfolio import portfolio_table
-from analysis.pseudonyms import KAnonymity, k_anonymise, pseudonymise
+from analysis.pseudonyms import pseudonymise
 from analysis.readiness import Profile
 from analysis.redaction import redact
 from app import derived
@@ -262,25 +262,11 @@ class ScopedData:
         model = context_from_catalogue(self.catalogue).model
         return PooledView(self.pooled(key), model, self.rules)
 
-    def released_microdata(self, key: str) -> tuple[pd.DataFrame, KAnonymity]:
-        """The pooled microdata as a file may carry them out of the system: k-anonymous on
-        the quasi-identifiers (area, wave and the profile), k = the minimum group."""
-        return k_anonymise(self.pooled(key), self.rules.min_group)
-
     def export_microdata_csv(self, key: str) -> bytes:
-        """Pooled, pseudonymised, k-anonymous microdata for the panel (and managers);
-        audited with the achieved k."""
+        """Pooled, pseudonymised microdata for the panel (and managers); audited."""
         with self._refusal_audited("microdata"):
-            micro, kanon = self.released_microdata(key)
-        audit.record(
-            self.engine,
-            self.account.username,
-            "export",
-            what="microdata",
-            k=kanon.k,
-            suppressed=kanon.suppressed_values,
-            withheld=kanon.withheld_rows,
-        )
+            micro = self.pooled(key)
+        audit.record(self.engine, self.account.username, "export", what="microdata")
         return csv_bytes(micro)
 
     # -- administration ----------------------------------------------------------------

@@ -11,7 +11,6 @@ from sqlalchemy import Engine
 
 from analysis.disclosure import DisclosureRules
 from analysis.pooled import pooled_scores, pooled_trust, sector_means
-from analysis.pseudonyms import KAnonymity, k_anonymise
 from analysis.psychometrics import PanelReport, coder_agreement, panel_report
 from analysis.scoring import ScoringModel, scoring_model
 from instruments.catalogue import Catalogue
@@ -25,12 +24,6 @@ class PooledView:
         self.micro = micro
         self.model = model
         self.rules = rules
-
-    @cached_property
-    def released(self) -> tuple[pd.DataFrame, KAnonymity]:
-        """The microdata as a download may carry them out: k-anonymous on the
-        quasi-identifiers, k = the minimum group (:func:`analysis.pseudonyms.k_anonymise`)."""
-        return k_anonymise(self.micro, self.rules.min_group)
 
     @cached_property
     def scores(self) -> pd.DataFrame:

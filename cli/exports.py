@@ -39,8 +39,6 @@ def export_microdata(username, password, key, out) -> None:
     key = key or settings().pseudonym_key
     if not key:
         raise click.UsageError("give --key or set READINESS_PSEUDONYM_KEY")
-    scoped = as_user(username, password)
-    data = scoped.export_microdata_csv(key)
+    data = as_user(username, password).export_microdata_csv(key)
     out.write_bytes(data)
     click.echo(f"Wrote {out}")
-    click.echo(scoped.released_microdata(key)[1].statement())

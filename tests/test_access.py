@@ -173,8 +173,7 @@ def test_panel_sees_no_area_list(panel):
 def test_panel_microdata_are_pooled_and_pseudonymised(panel):
     data = panel.export_microdata_csv(KEY).decode("utf-8-sig")
     micro = pd.read_csv(io.StringIO(data), dtype=str, keep_default_na=False)
-    # k-anonymity withholds the few rows no suppression could hide (tests/test_kanonymity.py)
-    assert 1850 <= len(micro) <= 1870
+    assert len(micro) == 1870
     assert micro["area"].str.fullmatch(r"A\d\d").all()
     assert micro["area"].nunique() == len(AREAS)
     forbidden = {"respondent_id", "response_id", "organisation", "open_barrier", "open_success"}

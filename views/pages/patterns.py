@@ -94,7 +94,7 @@ st.plotly_chart(
 st.header("Downloads")
 st.download_button(
     "Pseudonymised microdata (CSV)",
-    data=csv_bytes(view.released[0]),
+    data=csv_bytes(pooled),
     file_name="readiness_microdata.csv",
     mime="text/csv",
     on_click=state.door().record_export,
