@@ -407,11 +407,16 @@ class ScopedData:
     def pooled(self, key: str) -> pd.DataFrame:
         """Pooled, pseudonymised survey microdata (areas coded, rare categories merged, no
         identifiers or free text): what the panel analyses. Not for partnership members."""
-        if self.scope.role == "partnership":
-            raise AccessDenied("pooled microdata is for the panel and engagement managers")
+        self.require_pooled()
         survey = readers.survey_frame(self.engine, None, instrument=self.catalogue.survey.key)
         micro, _ = pseudonymise(survey, key=key, rules=self.rules)
         return micro
+
+    def require_pooled(self) -> None:
+        """Refuse an account that may not see data pooled over every area (a partnership
+        member sees their own area only)."""
+        if self.scope.role == "partnership":
+            raise AccessDenied("pooled microdata is for the panel and engagement managers")
 
     def pooled_view(self, key: str) -> PooledView:
         """The pooled microdata with the figures the Patterns page draws from it."""

@@ -13,7 +13,7 @@ from analysis.verdict import label_of
 from app.exports.psychometrics import markdown_table, report_text
 from app.exports.report import FORMATS as REPORT_FORMATS
 from app.pooled import coder_agreement_table, survey_report
-from cli.common import PASSWORD_HELP, as_user, catalogue, engine
+from cli.common import PASSWORD_HELP, as_user, catalogue
 from instruments.catalogue import Catalogue
 from instruments.kinds import INTERVIEW, SURVEY
 
@@ -110,16 +110,22 @@ def profile_text(p: Profile, cat: Catalogue) -> str:
 @click.option(
     "--format", "fmt", type=click.Choice(["md", "csv", "json"]), default="md", show_default=True
 )
-def psychometrics_command(key: str, fmt: str) -> None:
-    """The panel's psychometrics report of an instrument, pooled over every area."""
+@click.option("--user", "username", required=True, help="Run as this user.")
+@click.option("--password", default=None, help=PASSWORD_HELP)
+def psychometrics_command(key: str, fmt: str, username: str, password: str | None) -> None:
+    """The panel's psychometrics report of an instrument, pooled over every area (for the
+    panel, engagement managers and administrators)."""
     cat = catalogue()
     inst = cat.get(key)
     if inst.kind not in {SURVEY, INTERVIEW}:
         raise click.ClickException(
             f"'{key}' is a {inst.kind}: psychometrics cover the staff survey and the interview"
         )
+    scoped = as_user(username, password)
+    scoped.require_pooled()
+    db = scoped.engine
     if inst.kind == INTERVIEW:
-        table = coder_agreement_table(engine(), cat)
+        table = coder_agreement_table(db, cat)
         if table.empty:
             raise click.ClickException("no interview ratings in the database yet")
         if fmt == "json":
@@ -130,7 +136,7 @@ def psychometrics_command(key: str, fmt: str) -> None:
             click.echo("# Inter-coder agreement (Cohen's kappa) per interview dimension\n")
             click.echo(markdown_table(table))
         return
-    report = survey_report(engine(), cat, key)
+    report = survey_report(db, cat, key)
     if report is None:
         raise click.ClickException("no survey responses in the database yet")
     click.echo(report_text(report, fmt))

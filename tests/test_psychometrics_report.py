@@ -16,6 +16,7 @@ from app.evidence import load_sample_data
 from app.exports.psychometrics import report_csv, report_json, report_markdown
 from cli.main import main
 from instruments.catalogue import default_catalogue
+from survey.store.accounts import add_user
 from survey.store.engine import open_store
 from survey.store.readers import evidence
 
@@ -25,8 +26,13 @@ def sample(tmp_path_factory):
     path = tmp_path_factory.mktemp("psy") / "sample.db"
     engine = open_store(f"sqlite:///{path}")
     load_sample_data(engine)
+    add_user(engine, "prof", "panel", password=PASSWORD)
+    add_user(engine, "ash", "partnership", password=PASSWORD, area="ASH")
     yield path, evidence(engine)
     engine.dispose()
+
+
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="module")
@@ -105,17 +111,31 @@ def test_inter_coder_agreement_from_double_coded_interviews(sample):
 )
 def test_cli_psychometrics(sample, monkeypatch, key, fmt, expect):
     monkeypatch.setenv("READINESS_DATABASE_URL", f"sqlite:///{sample[0]}")
-    result = CliRunner().invoke(main, ["psychometrics", "--instrument", key, "--format", fmt])
+    monkeypatch.setenv("READINESS_PASSWORD", PASSWORD)
+    args = ["psychometrics", "--instrument", key, "--format", fmt, "--user", "prof"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert expect in result.output
 
 
 def test_cli_psychometrics_refuses_the_workshop_and_empty_stores(sample, monkeypatch, tmp_path):
     monkeypatch.setenv("READINESS_DATABASE_URL", f"sqlite:///{sample[0]}")
-    result = CliRunner().invoke(main, ["psychometrics", "--instrument", "workshop"])
+    monkeypatch.setenv("READINESS_PASSWORD", PASSWORD)
+    result = CliRunner().invoke(
+        main, ["psychometrics", "--instrument", "workshop", "--user", "prof"]
+    )
     assert result.exit_code == 1 and "psychometrics cover the staff survey" in result.output
-    monkeypatch.setenv("READINESS_DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
     result = CliRunner().invoke(main, ["psychometrics", "--instrument", "staff_survey"])
+    assert result.exit_code == 2 and "--user" in result.output  # evidence needs an account
+    args = ["psychometrics", "--instrument", "staff_survey", "--user", "ash"]
+    result = CliRunner().invoke(main, args)  # a partnership member sees their area only
+    assert result.exit_code == 1 and "pooled microdata is for the panel" in result.output
+    empty = open_store(f"sqlite:///{tmp_path}/empty.db")
+    add_user(empty, "prof", "panel", password=PASSWORD)
+    empty.dispose()
+    monkeypatch.setenv("READINESS_DATABASE_URL", f"sqlite:///{tmp_path}/empty.db")
+    args = ["psychometrics", "--instrument", "staff_survey", "--user", "prof"]
+    result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "no survey responses" in result.output
     assert "Traceback" not in result.output
 

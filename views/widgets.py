@@ -14,15 +14,19 @@ from app.accounts import Account, Scope
 from views import state
 from views.figures import alt
 
-# Every character Streamlit's markdown gives a meaning: emphasis, links, images, headings,
-# lists, tables, code, HTML, LaTeX ($) and colour or icon directives (:red[…], :icon:).
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^&])")
+# Characters that start formatting anywhere in a line: emphasis, code, links and images,
+# HTML and entities, tables, strikethrough, LaTeX ($) and colour or icon directives (:red[…]).
+_INLINE = re.compile(r"([\\`*_{}\[\]<>!|~$:&])")
+# ... and at the start of a line only: a list, heading, quote or numbered item.
+_LEADING = re.compile(r"^([-+#>]|\d+[.)])")
 
 
 def plain(text: object) -> str:
     """``text`` (an area name, a wave label, a user name: anything a person typed) escaped
-    so that markdown shows it exactly as typed, never as formatting, a link or HTML."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split()))
+    so that markdown shows it exactly as typed, never as formatting, a link or HTML. Line
+    breaks become spaces; ordinary text ("Ashvale", "2026-1") is left as it is."""
+    flat = _INLINE.sub(r"\\\1", " ".join(str(text).split()))
+    return _LEADING.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], flat)
 
 
 _STYLE = {
