@@ -90,6 +90,16 @@ def wait_long(page, text: str, seconds: float = 300) -> None:
     )
 
 
+@pytest.fixture(scope="module")
+def dashboard(tmp_path_factory):
+    """A dashboard of this module's own: its tests add an account and submit survey
+    answers, which end demo mode, so they must not share the session's dashboard."""
+    from browser_support import running_dashboard
+
+    with running_dashboard(tmp_path_factory.mktemp("a11y")) as running:
+        yield running
+
+
 @pytest.fixture(scope="module", autouse=True)
 def first_visit(dashboard, browser):
     """One visit before the tests, so that none of them waits for the first start."""
