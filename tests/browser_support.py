@@ -125,9 +125,12 @@ class Dashboard:
 
 @contextmanager
 def running_dashboard(folder: Path) -> Iterator[Dashboard]:
-    """``streamlit run dashboard.py`` from an empty folder on a new SQLite file in it."""
+    """``streamlit run dashboard.py`` from an empty folder on a new SQLite file in it, with
+    the project's Streamlit configuration (theme, toolbar) as a deployment has it."""
     workdir = folder / "app"
     workdir.mkdir()
+    (workdir / ".streamlit").mkdir()
+    shutil.copy2(ROOT / ".streamlit" / "config.toml", workdir / ".streamlit" / "config.toml")
     env = {k: v for k, v in os.environ.items() if not k.startswith("READINESS_")}
     env["READINESS_DATABASE_URL"] = f"sqlite:///{workdir / 'readiness.db'}"
     port = free_port()

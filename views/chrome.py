@@ -25,6 +25,7 @@ RESPONDENT_CSS = """<style>
   outline: 3px solid #1d4ed8; outline-offset: 2px;
 }
 [data-testid="stMain"] button { min-height: 44px; }
+[data-testid="stMain"] h2[tabindex="-1"]:focus { outline: none; }
 @media (max-width: 900px) {
   [data-testid="stMain"] [role="radiogroup"] { flex-direction: column; align-items: stretch; }
   [data-testid="stMain"] [role="radiogroup"] > label { width: 100%; }
