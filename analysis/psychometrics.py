@@ -37,7 +37,7 @@ class PanelReport:
     instrument: str
     scales: pd.DataFrame
     items: pd.DataFrame
-    rwg: pd.DataFrame  # per scale and area
+    rwg: pd.DataFrame  # per scale, area and wave
     comparisons: pd.DataFrame
     pairwise: pd.DataFrame
     correlations: pd.DataFrame
@@ -78,7 +78,8 @@ def _aggregation_note(median_rwg: float, icc_1: float, icc_2: float) -> tuple[bo
     if agree and differ:
         return True, (
             f"Respondents within an area agree (median rwg(j) {median_rwg:.2f}) and areas differ "
-            f"reliably (ICC(1) {icc_1:.2f}, ICC(2) {icc_2:.2f}): area scores are meaningful."
+            f"reliably (per area and wave: ICC(1) {icc_1:.2f}, ICC(2) {icc_2:.2f}): area scores "
+            "are meaningful."
         )
     if not agree:
         return False, (
@@ -113,6 +114,13 @@ def _panel_report(
     survey: pd.DataFrame, model: ScoringModel, *, instrument: str, group: str, sector: str
 ) -> PanelReport:
     scores = score(survey, model)
+    # Agreement and ICCs are per area and wave: a wave is its own sample of the area, and
+    # pooling waves mixes change over time into the spread within an area.
+    units = (
+        survey[group].astype(str) + _UNIT_SEP + survey["wave"].astype(str)
+        if "wave" in survey
+        else survey[group]
+    )
     scale_rows, item_rows, rwg_rows, comp_rows, pair_rows = [], [], [], [], []
     for name, (items, points) in _scale_blocks(survey, model).items():
         row: dict[str, Any] = {"scale": name, "items": items.shape[1]}
@@ -130,17 +138,17 @@ def _panel_report(
                 notes.append(str(exc))
             if points:
                 try:
-                    agreement = rwg_j(items, survey[group], scale_points=points)
+                    agreement = rwg_j(items, units, scale_points=points)
                     agreement = agreement[agreement["n"] >= MIN_GROUP]
-                    rwg_rows.append(agreement.assign(scale=name).reset_index(names=group))
+                    rwg_rows.append(_split_units(agreement.assign(scale=name), group))
                     row["rwg_j_median"] = float(agreement["rwg_j"].median())
                     row["rwg_j_q1"] = float(agreement["rwg_j"].quantile(0.25))
                     row["rwg_j_q3"] = float(agreement["rwg_j"].quantile(0.75))
                     row["areas_rwg_ok"] = float((agreement["rwg_j"] >= RWG_MIN).mean())
                     values = items.mean(axis=1)
                     keep = values.notna()
-                    row["icc1"] = icc1(values[keep], survey.loc[keep, group])
-                    row["icc2"] = icc2(values[keep], survey.loc[keep, group])
+                    row["icc1"] = icc1(values[keep], units[keep])
+                    row["icc2"] = icc2(values[keep], units[keep])
                 except AnalysisError as exc:
                     notes.append(str(exc))
                 ok, text = _aggregation_note(
@@ -346,6 +354,20 @@ def _invariance_row(
         "level": invariance_verdict(table),
         "note": "; ".join(table.attrs.get("warnings", [])),
     }
+
+
+_UNIT_SEP = "\x1f"
+
+
+def _split_units(agreement: pd.DataFrame, group: str) -> pd.DataFrame:
+    """rwg(j) rows keyed by area and wave: ``group`` and ``wave`` columns."""
+    out = agreement.reset_index(names=group)
+    labels = out[group].astype(str)
+    if labels.str.contains(_UNIT_SEP).any():
+        parts = labels.str.split(_UNIT_SEP, n=1, expand=True)
+        out[group] = parts[0]
+        out.insert(1, "wave", parts[1])
+    return out
 
 
 def _clustered(frame: pd.DataFrame, sector: str, group: str) -> dict[str, Any]:

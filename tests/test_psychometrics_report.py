@@ -200,3 +200,11 @@ def test_sentences_about_the_measurement_model():
     text = structure_sentence({**fit, "n": 301, "factors": 3, "note": ""})
     assert text.startswith("CFA of the intended structure (3 scales") and "short of Hu" in text
     assert "could not be fitted" in structure_sentence({"note": "df = -3"})
+
+
+def test_agreement_and_iccs_are_per_area_and_wave(report):
+    """Pooling waves mixes change over time into the spread within an area: leadership's
+    ICC(1) is 0.23 pooled over waves but 0.39 per area-wave (issue 14's measurement)."""
+    assert {"area", "wave", "rwg_j", "scale"} <= set(report.rwg.columns)
+    assert report.rwg.groupby(["scale", "area"])["wave"].nunique().max() >= 2
+    assert round(report.scales.loc["leadership", "icc1"], 2) == 0.39
