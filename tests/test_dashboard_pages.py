@@ -218,11 +218,7 @@ def test_brookfield_is_not_yet_ready_because_acute_health_and_adult_social_care_
     assert "Acute health" in first and "Adult social care" in first and "2.24" in first
     assert {"Pillars", "Trust between sectors", "Who gave evidence"} <= set(headers(at))
     assert {"pillar_chart", "trust_heatmap", "weakest_links"} <= set(charts(at))
-    assert [s.value for s in at.subheader] == [
-        "Weakest links",
-        "What staff wrote: themes",
-        "Respondent-level data",
-    ]
+    assert [s.value for s in at.subheader] == ["Weakest links", "What staff wrote: themes"]
 
 
 def test_the_pillar_chart_and_weakest_links_show_brookfields_numbers():
