@@ -118,15 +118,17 @@ class Dashboard:
 
     url: str
     log: Path
+    pid: int
 
     def tail(self) -> str:
         return tail(self.log)
 
 
 @contextmanager
-def running_dashboard(folder: Path) -> Iterator[Dashboard]:
-    """``streamlit run dashboard.py`` from an empty folder on a new SQLite file in it, with
-    the project's Streamlit configuration (theme, toolbar) as a deployment has it."""
+def running_dashboard(folder: Path, script: Path | None = None) -> Iterator[Dashboard]:
+    """``streamlit run dashboard.py`` (or another ``script``) from an empty folder on a new
+    SQLite file in it, with the project's Streamlit configuration (theme, toolbar) as a
+    deployment has it."""
     workdir = folder / "app"
     workdir.mkdir()
     (workdir / ".streamlit").mkdir()
@@ -140,7 +142,7 @@ def running_dashboard(folder: Path) -> Iterator[Dashboard]:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard.py"),
+        str(script or ROOT / "dashboard.py"),
         "--server.headless=true",
         f"--server.port={port}",
         f"--server.address={HOST}",
@@ -161,7 +163,7 @@ def running_dashboard(folder: Path) -> Iterator[Dashboard]:
                 return reply.status == 200
 
         wait_for(healthy, f"the dashboard to answer on {url}", SERVER_TIMEOUT)
-        yield Dashboard(url, log)
+        yield Dashboard(url, log, server.pid)
     finally:
         stop(server)
 
