@@ -118,3 +118,26 @@ def count_rows(engine: Engine) -> dict[str, int]:
 def assert_store_empty(engine: Engine) -> None:
     counts = count_rows(engine)
     assert counts == dict.fromkeys(STORED, 0), f"the store is not empty: {counts}"
+
+
+# A small staff-survey file: the profile columns, one item of three scales, a free text.
+PROFILE = ["respondent_id", "sector", "role_level", "co_located", "multi_agency_team"]
+HEADER = [*PROFILE, "organisation", "lead_1", "lead_3", "know_1", "open_barrier"]
+
+
+def row(rid: str, **cells: str) -> list[str]:
+    """A valid staff-survey row for ``HEADER``; keyword arguments replace cells."""
+    values = {
+        "respondent_id": rid,
+        "sector": "police",
+        "role_level": "frontline",
+        "co_located": "yes",
+        "multi_agency_team": "no",
+        "organisation": "Northshire Police",
+        "lead_1": "4",
+        "lead_3": "2",
+        "know_1": "false",
+        "open_barrier": "Nobody knows who to call.",
+    }
+    values.update(cells)
+    return [values[h] for h in HEADER]

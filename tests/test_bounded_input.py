@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import assert_store_empty, csv_bytes, filled_rows, write_xlsx
+from helpers import HEADER, assert_store_empty, csv_bytes, filled_rows, row, write_xlsx
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,26 +23,7 @@ from survey.ingest.limits import Limits
 from survey.ingest.validate import MAX_VALUE, validate
 from survey.store.models import Area, Response
 
-PROFILE = ["respondent_id", "sector", "role_level", "co_located", "multi_agency_team"]
-HEADER = [*PROFILE, "organisation", "lead_1", "lead_3", "know_1", "open_barrier"]
 LIMIT_MB = 300  # the most memory a refused file may take
-
-
-def row(rid: str, **cells: str) -> list[str]:
-    values = {
-        "respondent_id": rid,
-        "sector": "police",
-        "role_level": "frontline",
-        "co_located": "yes",
-        "multi_agency_team": "no",
-        "organisation": "Northshire Police",
-        "lead_1": "4",
-        "lead_3": "2",
-        "know_1": "false",
-        "open_barrier": "Nobody knows who to call.",
-    }
-    values.update(cells)
-    return [values[h] for h in HEADER]
 
 
 def good_csv(n: int = 3) -> bytes:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 from helpers import (
+    HEADER,
+    PROFILE,
     assert_store_empty,
     count_rows,
     csv_bytes,
     filled_rows,
+    row,
     write_csv,
     write_xlsx,
 )
@@ -21,27 +24,6 @@ from app.evidence import AlreadyImported, ImportRejected, import_file
 from cli.main import main
 from survey.ingest.validate import ImportProblem
 from survey.store.models import Answer, ImportBatch, Organisation, Response
-
-PROFILE = ["respondent_id", "sector", "role_level", "co_located", "multi_agency_team"]
-HEADER = [*PROFILE, "organisation", "lead_1", "lead_3", "know_1", "open_barrier"]
-
-
-def row(rid: str, **cells: str) -> list[str]:
-    """A valid staff-survey row for ``HEADER``; keyword arguments replace cells."""
-    values = {
-        "respondent_id": rid,
-        "sector": "police",
-        "role_level": "frontline",
-        "co_located": "yes",
-        "multi_agency_team": "no",
-        "organisation": "Northshire Police",
-        "lead_1": "4",
-        "lead_3": "2",
-        "know_1": "false",
-        "open_barrier": "Nobody knows who to call.",
-    }
-    values.update(cells)
-    return [values[h] for h in HEADER]
 
 
 def do_import(engine, path, instrument="staff_survey", wave="2026-1", area="E06000001"):
