@@ -125,16 +125,21 @@ def check_file(
 
 
 def problem_counts(v: Validated) -> pd.DataFrame:
-    """The validation report grouped by column: how many problems each column has, of
-    which kinds (the whole file's problems first)."""
-    frame = problem_frame(v.problems)
+    """The validation report grouped by column: how many problems each column has (every
+    one in the file, not only those listed), of which kinds (the whole file's first)."""
+    frame = pd.DataFrame(
+        [
+            (g.first.column or "(whole file or row)", g.count, g.first.reason)
+            for g in v.groups.values()
+        ],
+        columns=["column", "count", "reason"],
+    )
     if frame.empty:
         return pd.DataFrame(columns=["column", "problems", "reasons"])
-    frame["column"] = frame["column"].replace("", "(whole file or row)")
     grouped = frame.groupby("column", sort=False)
     return pd.DataFrame(
         {
-            "problems": grouped.size(),
+            "problems": grouped["count"].sum(),
             "reasons": grouped["reason"].agg(lambda r: "; ".join(dict.fromkeys(r))),
         }
     ).reset_index()
@@ -146,8 +151,7 @@ def problem_summary(v: Validated) -> str:
     parts = ", ".join(
         f"{c} ({n})" for c, n in zip(counts["column"], counts["problems"], strict=True)
     )
-    more = " or more" if v.truncated else ""
-    return f"{len(v.problems)}{more} problem(s) in {len(counts)} column(s): {parts}"
+    return f"{counts['problems'].sum():,} problem(s) in {len(counts)} column(s): {parts}"
 
 
 def needs_mapping(

@@ -16,11 +16,11 @@ from helpers import HEADER, assert_store_empty, csv_bytes, filled_rows, row, wri
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.evidence import ImportRejected, import_file
+from app.evidence import ImportRejected, import_file, problem_counts, problem_summary
 from cli.main import main
 from instruments.catalogue import default_catalogue
 from survey.ingest.limits import Limits
-from survey.ingest.validate import MAX_VALUE, validate
+from survey.ingest.validate import MAX_PROBLEMS, MAX_VALUE, validate
 from survey.store.models import Area, Response
 
 LIMIT_MB = 300  # the most memory a refused file may take
@@ -280,3 +280,12 @@ def test_a_normal_workbook_still_imports(sqlite_engine, tmp_path, catalogue):
     path = write_xlsx(tmp_path / "full.xlsx", header, rows)
     result = import_file(sqlite_engine, path, instrument="staff_survey", area="ASH", wave="w1")
     assert result.rows == 20
+
+
+def test_the_counts_by_column_cover_every_problem_not_only_those_listed():
+    data = csv_bytes(HEADER, [row(f"R{i}", lead_1="9") for i in range(MAX_PROBLEMS + 100)])
+    v = validate(data, "s.csv", "staff_survey")
+    assert v.truncated and len(v.problems) == MAX_PROBLEMS
+    counts = problem_counts(v)
+    assert counts.set_index("column").loc["lead_1", "problems"] == MAX_PROBLEMS + 100
+    assert problem_summary(v).startswith(f"{MAX_PROBLEMS + 100:,} problem(s) in 1 column(s)")

@@ -41,7 +41,7 @@ from instruments.errors import ReadinessError
 from instruments.forms import option_label
 from survey.ingest.limits import Limits, OverLimit
 from survey.ingest.tables import Table, UnreadableFile, read_table
-from survey.ingest.validate import ImportProblem, Validated, validate
+from survey.ingest.validate import ImportProblem, Validated, add_to_groups, validate
 
 SUGGEST_AT = 70.0  # a header guess below this score is left unmapped (the guess is noted)
 VALUE_AT = 80.0  # an answer-label guess below this score is left out
@@ -625,8 +625,13 @@ def validate_mapped(
         return ImportProblem(row, column, p.value, p.reason)
 
     all_problems = problems + [local(p) for p in v.problems]
+    groups: dict = {}
+    for p in problems:
+        add_to_groups(groups, p)
+    for g in v.groups.values():
+        add_to_groups(groups, local(g.first), g.count)
     out = MappedValidated(**vars(v), report=report)
-    out.problems = all_problems
+    out.problems, out.groups = all_problems, groups
     if all_problems:
         out.rows, out.raw, out.numbers = [], [], []
     else:

@@ -66,6 +66,17 @@ class ProblemGroup:
         return f"{where}: {self.count:,} rows {p.reason}{at}{value}"
 
 
+def add_to_groups(
+    groups: dict[tuple[str | None, str], ProblemGroup], found: ImportProblem, count: int = 1
+) -> None:
+    """Count ``found`` (``count`` times) in the group of its column and reason."""
+    group = groups.get((found.column, found.reason))
+    if group is None:
+        groups[found.column, found.reason] = ProblemGroup(found, count)
+    else:
+        group.count += count
+
+
 @dataclass
 class Validated:
     """A file that has been checked: its rows parsed, or the problems found."""
@@ -114,11 +125,7 @@ def validate(
 
     def problem(row: int | None, col: str | None, value: str | None, reason: str) -> None:
         found = ImportProblem(row, col, shorten(value), reason)
-        group = v.groups.get((col, reason))
-        if group is None:
-            v.groups[col, reason] = ProblemGroup(found)
-        else:
-            group.count += 1
+        add_to_groups(v.groups, found)
         if len(v.problems) < MAX_PROBLEMS:
             v.problems.append(found)
         else:
